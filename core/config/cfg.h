@@ -74,15 +74,7 @@ struct s2sim_cfg {
 		enum s2sim_policy policy;
 	} hypervisor;
 	struct {
-		/* What a TLB lookup that matches two entries does (Arm ARM D8.16 "TLB
- * conflict": an implementation may abort, or use either or an amalgam). */
-enum s2sim_conflict_policy {
-	S2SIM_CONFLICT_ABORT,      /* raise a TLB conflict abort (FSC 0b110000) */
-	S2SIM_CONFLICT_FIRST,      /* use the most recently installed entry */
-	S2SIM_CONFLICT_AMALGAMATE, /* combine them: intersection of permissions */
-};
-
-enum s2sim_workload_source source;
+		enum s2sim_workload_source source;
 		char trace[4096];      /* path, when source == trace */
 		uint32_t vcpus;
 		uint64_t bytes_per_vcpu;

@@ -46,6 +46,8 @@ S2SIM_API int s2sim_config_get_string(const s2sim_config *cfg,
 /* Write the fully resolved configuration as YAML, atomically. */
 S2SIM_API int s2sim_config_write_yaml(const s2sim_config *cfg,
 				      const char *path);
+/* Print the fully resolved configuration as YAML to a stream. */
+S2SIM_API int s2sim_config_print_yaml(const s2sim_config *cfg, FILE *out);
 /* Write the Markdown reference of every key (docs/config.md). */
 S2SIM_API int s2sim_config_write_reference(FILE *out);
 

@@ -8,5 +8,6 @@
 #include <s2sim/config.h>
 #include <s2sim/trace.h>
 #include <s2sim/workload.h>
+#include <s2sim/sim.h>
 
 #endif

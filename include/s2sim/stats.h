@@ -63,7 +63,11 @@ S2SIM_API s2sim_timeline *s2sim_stats_timeline(s2sim_stats *st,
 					       s2sim_time_ps interval,
 					       unsigned ncols,
 					       const char *const *colnames);
-/* Add `value` to column `col` of the interval that contains time `t`. */
+/* Add `value` to column `col` of the interval that contains time `t`.
+ * A timeline holds at most 2^20 intervals and 2^22 cells (intervals x
+ * columns); a value past that (or a column out of range) is dropped and
+ * both write functions then fail with S2SIM_ELIMIT (S2SIM_EMISUSE) naming
+ * the timeline: use a longer interval. */
 S2SIM_API void s2sim_timeline_add(s2sim_timeline *tl, s2sim_time_ps t,
 				  unsigned col, uint64_t value);
 

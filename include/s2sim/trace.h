@@ -3,11 +3,14 @@
  * and its text form.  The format is specified in docs/trace-format.md.
  *
  * A trace is a header (vCPU count, flags) and a sequence of records: vCPU
- * accesses and VMM events.  Readers stream record by record; nothing is ever
- * loaded whole.  A reader validates as it goes: bad magic or version,
- * truncated records, vCPU out of range, unaligned or out-of-memslot IPAs and
- * VMM events out of order stop it with S2SIM_EINPUT and a message naming the
- * record index and byte offset.
+ * accesses and VMM events.  Readers stream record by record through a fixed
+ * buffer; nothing is ever loaded whole.  A reader validates as it goes: bad
+ * magic or version, truncated records, vCPU out of range, unaligned or
+ * out-of-memslot IPAs and VMM events out of order stop it with S2SIM_EINPUT
+ * and a message naming the record index and byte offset ("PATH: record N at
+ * byte B: ..."), or the line for the text form ("PATH:LINE: ...").  The
+ * writer applies the same checks, so it cannot write a trace the reader
+ * rejects.
  */
 #ifndef S2SIM_TRACE_H
 #define S2SIM_TRACE_H
@@ -25,11 +28,13 @@ extern "C" {
 /* Record kinds (values are the on-disk kind byte). */
 enum s2sim_record_kind {
 	S2SIM_REC_ACCESS = 0x01,            /* vcpu, flags(W), size_log2, delta, addr */
-	S2SIM_REC_MEMSLOT = 0x10,           /* slot, size_log2 = backing, addr = base, len = bytes */
+	S2SIM_REC_MEMSLOT = 0x10,           /* slot, size_log2 = backing (12, 21, 30),
+					       addr = base, len = bytes */
 	S2SIM_REC_DIRTY_LOG_ENABLE = 0x11,  /* slot, flags = S2SIM_DLOG_* */
 	S2SIM_REC_DIRTY_LOG_DISABLE = 0x12, /* slot */
 	S2SIM_REC_GET_DIRTY_LOG = 0x13,     /* slot */
-	S2SIM_REC_CLEAR_DIRTY_LOG = 0x14,   /* slot, addr = first page, len = pages */
+	S2SIM_REC_CLEAR_DIRTY_LOG = 0x14,   /* slot, addr = first page, len = pages
+					       (4 KiB pages from the slot base) */
 	S2SIM_REC_PHASE = 0x15,             /* delta = phase number (see below) */
 };
 
@@ -44,7 +49,8 @@ enum s2sim_record_kind {
 #define S2SIM_PHASE_POPULATE 0u
 #define S2SIM_PHASE_END 0xFFFFFFFFu
 
-/* A decoded record.  Fields a kind does not use are zero. */
+/* A decoded record.  Fields a kind does not use are zero (the writer
+ * rejects a record where they are not, so every record has one encoding). */
 typedef struct s2sim_record {
 	uint8_t kind;
 	uint8_t flags;
@@ -79,15 +85,19 @@ S2SIM_API int s2sim_trace_open(s2sim_trace_reader **out, const char *path);
 S2SIM_API void s2sim_trace_close(s2sim_trace_reader *r);
 S2SIM_API const char *s2sim_trace_errmsg(const s2sim_trace_reader *r);
 S2SIM_API const s2sim_trace_info *s2sim_trace_get_info(const s2sim_trace_reader *r);
-/* Next record: S2SIM_ROW (rec filled), S2SIM_DONE, or an error code. */
+/* Next record: S2SIM_ROW (rec filled), S2SIM_DONE, or an error code.
+ * Errors are sticky: after one, every call returns it again. */
 S2SIM_API int s2sim_trace_next(s2sim_trace_reader *r, s2sim_record *rec);
 /* Up to `max` records into `recs`; *n is how many.  Returns S2SIM_ROW while
  * records came, S2SIM_DONE at the end (*n may be > 0 with DONE), or an error
- * (the *n records before the bad one are valid). */
+ * (the *n records before the bad one are valid).  This is the fast path:
+ * use batches of a few hundred records or more. */
 S2SIM_API int s2sim_trace_read(s2sim_trace_reader *r, s2sim_record *recs,
 			       size_t max, size_t *n);
 /* Index of the next record and byte offset of it in the (uncompressed)
- * stream, for progress and messages. */
+ * stream, for progress and messages.  Binary: offsets count the 32-byte
+ * header, so record 0 is at byte 32.  Text: the offset in the file of the
+ * next unread line.  After an error, both name the bad record. */
 S2SIM_API uint64_t s2sim_trace_record_index(const s2sim_trace_reader *r);
 S2SIM_API uint64_t s2sim_trace_byte_offset(const s2sim_trace_reader *r);
 
@@ -100,6 +110,9 @@ S2SIM_API int s2sim_trace_writer_create(s2sim_trace_writer **out,
 					const char *path,
 					enum s2sim_trace_format format,
 					uint32_t vcpus);
+/* Validate and append one record.  S2SIM_EINPUT: the record is refused
+ * (nothing written, message names the record index) and the writer stays
+ * usable; S2SIM_EIO: the writer has failed for good. */
 S2SIM_API int s2sim_trace_write(s2sim_trace_writer *w, const s2sim_record *rec);
 S2SIM_API int s2sim_trace_writer_finish(s2sim_trace_writer *w);
 /* Free the writer; discards the output unless finish() succeeded. */

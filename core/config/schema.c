@@ -1,0 +1,306 @@
+/*
+ * The schema table: every configuration key with its type, range, default
+ * and documentation.  Defaults are the Neoverse N1 / Ampere Altra platform
+ * (configs/platforms/neoverse-n1-altra.yaml, which cites the sources) and the
+ * defaults of the Linux KVM selftest dirty_log_perf_test.
+ *
+ * Rows of one mapping must be contiguous (the YAML writer relies on it; a
+ * test checks it).
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/config/cfg.h"
+#include "core/config/schema.h"
+
+/* offsetof and size of one field of struct s2sim_cfg. */
+#define CFG_FIELD(f)                                   \
+	.offset = offsetof(struct s2sim_cfg, f),       \
+	.size = sizeof(((struct s2sim_cfg *)0)->f)
+
+#define KiB 1024ull
+#define MiB (1024ull * KiB)
+#define GiB (1024ull * MiB)
+#define TiB (1024ull * GiB)
+
+static const char *const repl_names[] = { "lru", "plru", "random", NULL };
+static const char *const policy_names[] = {
+	"baseline", "rdlock_wp", "rdlock_all", "nsh_relax", "eager_split", NULL
+};
+static const char *const conflict_names[] = {
+	"abort", "first", "amalgamate", NULL
+};
+static const char *const source_names[] = { "generator", "trace", NULL };
+static const char *const order_names[] = { "sequential", "random", NULL };
+
+/* VTCR_EL2.PS encodings 0b000..0b110 (Arm ARM D24.2.224). */
+static const uint64_t pa_bits_allowed[] = { 32, 36, 40, 42, 44, 48, 52 };
+/* Stage-1 translation granules (TG0). */
+static const uint64_t granules[] = { 4 * KiB, 16 * KiB, 64 * KiB };
+/* HugeTLB / anonymous backing sources of the KVM selftests on arm64 with
+ * 4 KiB pages: the page, PMD and PUD sizes. */
+static const uint64_t backing_sizes[] = { 4 * KiB, 2 * MiB, 1 * GiB };
+/* KVM_CAP_ARM_EAGER_SPLIT_CHUNK_SIZE accepts 0 or a block size the stage-2
+ * tables support (kvm_is_block_size_supported()). */
+static const uint64_t chunk_sizes[] = { 0, 4 * KiB, 2 * MiB, 1 * GiB };
+
+static const struct s2sim_cfg_key schema[] = {
+	/* platform */
+	{ .path = "platform.name", .type = S2SIM_CFG_STRING,
+	  CFG_FIELD(platform.name), .def = "neoverse-n1-altra", .unit = "",
+	  .doc = "Short name of the platform, copied into results." },
+	{ .path = "platform.pes", .type = S2SIM_CFG_U32, CFG_FIELD(platform.pes),
+	  .min = 1, .max = 4096, .def = "80", .unit = "PEs",
+	  .doc = "Physical CPUs (PEs) in the inner-shareable domain; each vCPU runs on its own PE." },
+	{ .path = "platform.cpu_mhz", .type = S2SIM_CFG_DOUBLE,
+	  CFG_FIELD(platform.cpu_mhz), .dmin = 1, .dmax = 10000,
+	  .def = "3000", .unit = "MHz", .doc = "PE clock frequency." },
+	{ .path = "platform.cpi", .type = S2SIM_CFG_DOUBLE,
+	  CFG_FIELD(platform.cpi), .dmin = 0.01, .dmax = 100, .def = "1",
+	  .unit = "cycles/instruction",
+	  .doc = "Cycles per guest instruction executed between two memory accesses." },
+	{ .path = "platform.access_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.access_cycles), .min = 0, .max = 100000,
+	  .def = "4", .unit = "cycles",
+	  .doc = "Cost of an access that hits the L1 data TLB and the L1 data cache (load-use latency)." },
+	{ .path = "platform.stage1_page_size", .type = S2SIM_CFG_SIZE,
+	  CFG_FIELD(platform.stage1_page_size), .allowed = granules,
+	  .nallowed = 3, .def = "4KiB", .unit = "bytes",
+	  .doc = "Page size of the guest's own stage-1 tables; a combined TLB entry covers the smaller of this and the stage-2 mapping." },
+	{ .path = "platform.ipa_bits", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.ipa_bits), .min = 32, .max = 52, .def = "40",
+	  .unit = "bits",
+	  .doc = "IPA (guest physical) address size; VTCR_EL2.T0SZ = 64 - ipa_bits. KVM's default is 40." },
+	{ .path = "platform.pa_bits", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.pa_bits), .allowed = pa_bits_allowed,
+	  .nallowed = 7, .def = "48", .unit = "bits",
+	  .doc = "Physical address size (ID_AA64MMFR0_EL1.PARange, VTCR_EL2.PS)." },
+	{ .path = "platform.start_level", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.start_level), .min = 0, .max = 3, .def = "1",
+	  .unit = "level",
+	  .doc = "Stage-2 start level (VTCR_EL2.SL0); must suit ipa_bits with at most 16 concatenated start tables." },
+	{ .path = "platform.l1d_tlb.entries", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.l1d_tlb.entries), .min = 1, .max = 65536,
+	  .def = "48", .unit = "entries", .doc = "L1 data TLB size." },
+	{ .path = "platform.l1d_tlb.ways", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.l1d_tlb.ways), .min = 1, .max = 65536,
+	  .def = "48", .unit = "ways",
+	  .doc = "L1 data TLB associativity; it is fully associative, so this must equal entries." },
+	{ .path = "platform.l1d_tlb.latency_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.l1d_tlb.latency_cycles), .min = 0, .max = 100000,
+	  .def = "0", .unit = "cycles",
+	  .doc = "Cycles added by an L1 data TLB hit beyond access_cycles." },
+	{ .path = "platform.l1d_tlb.repl", .type = S2SIM_CFG_ENUM,
+	  CFG_FIELD(platform.l1d_tlb.repl), .names = repl_names, .def = "lru",
+	  .unit = "", .doc = "L1 data TLB replacement policy (random uses sim.seed)." },
+	{ .path = "platform.l2_tlb.entries", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.l2_tlb.entries), .min = 1, .max = 1u << 20,
+	  .def = "1280", .unit = "entries",
+	  .doc = "Unified L2 TLB size (combined stage-1+2 entries)." },
+	{ .path = "platform.l2_tlb.ways", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.l2_tlb.ways), .min = 1, .max = 1u << 20,
+	  .def = "5", .unit = "ways",
+	  .doc = "L2 TLB associativity; entries / ways sets, a power of two." },
+	{ .path = "platform.l2_tlb.latency_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.l2_tlb.latency_cycles), .min = 0, .max = 100000,
+	  .def = "3", .unit = "cycles", .doc = "Cycles added by an L2 TLB hit." },
+	{ .path = "platform.l2_tlb.repl", .type = S2SIM_CFG_ENUM,
+	  CFG_FIELD(platform.l2_tlb.repl), .names = repl_names, .def = "lru",
+	  .unit = "", .doc = "L2 TLB replacement policy (random uses sim.seed)." },
+	{ .path = "platform.walk_cache.l0.entries", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.walk_cache[0].entries), .min = 0, .max = 1u << 20,
+	  .def = "4", .unit = "entries",
+	  .doc = "Walk-cache entries holding level-0 table descriptors (0 disables this level)." },
+	{ .path = "platform.walk_cache.l0.ways", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.walk_cache[0].ways), .min = 1, .max = 1u << 20,
+	  .def = "4", .unit = "ways", .doc = "Associativity of the level-0 walk cache." },
+	{ .path = "platform.walk_cache.l1.entries", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.walk_cache[1].entries), .min = 0, .max = 1u << 20,
+	  .def = "16", .unit = "entries",
+	  .doc = "Walk-cache entries holding level-1 table descriptors (0 disables this level)." },
+	{ .path = "platform.walk_cache.l1.ways", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.walk_cache[1].ways), .min = 1, .max = 1u << 20,
+	  .def = "4", .unit = "ways", .doc = "Associativity of the level-1 walk cache." },
+	{ .path = "platform.walk_cache.l2.entries", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.walk_cache[2].entries), .min = 0, .max = 1u << 20,
+	  .def = "64", .unit = "entries",
+	  .doc = "Walk-cache entries holding level-2 table descriptors (0 disables this level)." },
+	{ .path = "platform.walk_cache.l2.ways", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.walk_cache[2].ways), .min = 1, .max = 1u << 20,
+	  .def = "4", .unit = "ways", .doc = "Associativity of the level-2 walk cache." },
+	{ .path = "platform.walk_cache_latency_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.walk_cache_latency_cycles), .min = 0,
+	  .max = 100000, .def = "3", .unit = "cycles",
+	  .doc = "Cycles of a walk-cache lookup." },
+	{ .path = "platform.walker_max_outstanding", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.walker_max_outstanding), .min = 1, .max = 1024,
+	  .def = "4", .unit = "walks",
+	  .doc = "Table walks a PE can have in flight; walks to the same page coalesce." },
+	{ .path = "platform.mem.l1d_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.mem.l1d_cycles), .min = 0, .max = 1000000,
+	  .def = "4", .unit = "cycles",
+	  .doc = "Latency of a descriptor fetch that hits the L1 data cache." },
+	{ .path = "platform.mem.l2_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.mem.l2_cycles), .min = 0, .max = 1000000,
+	  .def = "11", .unit = "cycles",
+	  .doc = "Latency of a descriptor fetch that hits the private L2 cache." },
+	{ .path = "platform.mem.slc_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.mem.slc_cycles), .min = 0, .max = 1000000,
+	  .def = "66", .unit = "cycles",
+	  .doc = "Latency of a descriptor fetch that hits the system-level cache." },
+	{ .path = "platform.mem.dram_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.mem.dram_cycles), .min = 0, .max = 1000000,
+	  .def = "243", .unit = "cycles",
+	  .doc = "Latency of a descriptor fetch from DRAM." },
+	{ .path = "platform.mem.l1d_lines", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.mem.l1d_lines), .min = 0, .max = 1u << 30,
+	  .def = "1024", .unit = "64-byte lines",
+	  .doc = "L1 data cache capacity available to table lines in the walker's cache model." },
+	{ .path = "platform.mem.l2_lines", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.mem.l2_lines), .min = 0, .max = 1u << 30,
+	  .def = "16384", .unit = "64-byte lines",
+	  .doc = "L2 cache capacity available to table lines in the walker's cache model." },
+	{ .path = "platform.mem.slc_lines", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.mem.slc_lines), .min = 0, .max = 1u << 30,
+	  .def = "524288", .unit = "64-byte lines",
+	  .doc = "System-level cache capacity available to table lines in the walker's cache model." },
+	{ .path = "platform.tlb_conflict", .type = S2SIM_CFG_ENUM,
+	  CFG_FIELD(platform.tlb_conflict), .names = conflict_names,
+	  .def = "abort", .unit = "",
+	  .doc = "What a lookup matching two TLB entries does: raise a TLB conflict abort, use the newest entry, or amalgamate them (Arm ARM R_ZQNWZ)." },
+	{ .path = "platform.feat_bbm", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(platform.feat_bbm), .min = 0, .max = 2, .def = "0",
+	  .unit = "level",
+	  .doc = "FEAT_BBM level (ID_AA64MMFR2_EL1.BBM): 0 none, 1 BBML1 (nT bit), 2 BBML2 (block size change without break-before-make)." },
+	{ .path = "platform.feat_tlbirange", .type = S2SIM_CFG_BOOL,
+	  CFG_FIELD(platform.feat_tlbirange), .def = "false", .unit = "",
+	  .doc = "FEAT_TLBIRANGE: range TLBI instructions (RIPAS2E1IS)." },
+
+	/* hypervisor */
+	{ .path = "hypervisor.policy", .type = S2SIM_CFG_ENUM,
+	  CFG_FIELD(hypervisor.policy), .names = policy_names,
+	  .def = "baseline", .unit = "",
+	  .doc = "Stage-2 fault and dirty-log policy: baseline (<= 5.17 spinlock, lazy split with BBM), rdlock_wp (5.18), rdlock_all (6.2+), nsh_relax (+ local TLBI on relaxation), eager_split (+ eager splitting in CLEAR_DIRTY_LOG)." },
+
+	/* workload */
+	{ .path = "workload.source", .type = S2SIM_CFG_ENUM,
+	  CFG_FIELD(workload.source), .names = source_names,
+	  .def = "generator", .unit = "",
+	  .doc = "Where accesses come from: the built-in dirty_log_perf_test generator or a trace file." },
+	{ .path = "workload.trace", .type = S2SIM_CFG_STRING,
+	  CFG_FIELD(workload.trace), .def = "", .unit = "path",
+	  .doc = "Trace file to replay when source is trace." },
+	{ .path = "workload.vcpus", .type = S2SIM_CFG_U32, CFG_FIELD(workload.vcpus),
+	  .min = 1, .max = 4096, .def = "1", .unit = "vCPUs",
+	  .doc = "vCPUs of the guest (dirty_log_perf_test -v); at most platform.pes." },
+	{ .path = "workload.bytes_per_vcpu", .type = S2SIM_CFG_SIZE,
+	  CFG_FIELD(workload.bytes_per_vcpu), .min = 1, .max = 1ull << 52,
+	  .def = "1GiB", .unit = "bytes",
+	  .doc = "Guest memory each vCPU touches (dirty_log_perf_test -b); a multiple of both page sizes." },
+	{ .path = "workload.guest_page_size", .type = S2SIM_CFG_SIZE,
+	  CFG_FIELD(workload.guest_page_size), .min = 4 * KiB, .max = 1 * GiB,
+	  .def = "4KiB", .unit = "bytes",
+	  .doc = "Stride of the guest's access loop (memstress accesses one word per guest page)." },
+	{ .path = "workload.backing_page_size", .type = S2SIM_CFG_SIZE,
+	  CFG_FIELD(workload.backing_page_size), .allowed = backing_sizes,
+	  .nallowed = 3, .def = "4KiB", .unit = "bytes",
+	  .doc = "Host backing page size (dirty_log_perf_test -s): 4KiB anonymous, 2MiB or 1GiB HugeTLB; the largest stage-2 block KVM can map." },
+	{ .path = "workload.write_percent", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(workload.write_percent), .min = 0, .max = 100, .def = "100",
+	  .unit = "percent",
+	  .doc = "Chance that an access is a write (dirty_log_perf_test -w)." },
+	{ .path = "workload.iterations", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(workload.iterations), .min = 1, .max = 1000000, .def = "2",
+	  .unit = "passes",
+	  .doc = "Dirty-logging passes after the populate pass, each followed by get + clear dirty log (dirty_log_perf_test -i)." },
+	{ .path = "workload.order", .type = S2SIM_CFG_ENUM,
+	  CFG_FIELD(workload.order), .names = order_names,
+	  .def = "sequential", .unit = "",
+	  .doc = "Order of the guest pages in a pass (random = dirty_log_perf_test -a)." },
+	{ .path = "workload.seed", .type = S2SIM_CFG_U64, CFG_FIELD(workload.seed),
+	  .min = 1, .max = UINT32_MAX, .def = "1", .unit = "",
+	  .doc = "Seed of the workload's random choices (dirty_log_perf_test -r: 1 to 2^32-1)." },
+	{ .path = "workload.instructions_per_access", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(workload.instructions_per_access), .min = 0,
+	  .max = 1000000000, .def = "20", .unit = "instructions",
+	  .doc = "Guest instructions between two accesses (memstress's loop body; an estimate)." },
+	{ .path = "workload.initially_set", .type = S2SIM_CFG_BOOL,
+	  CFG_FIELD(workload.initially_set), .def = "true", .unit = "",
+	  .doc = "Manual protect with KVM_DIRTY_LOG_INITIALLY_SET (dirty_log_perf_test default; false = -g)." },
+	{ .path = "workload.eager_split_chunk", .type = S2SIM_CFG_SIZE,
+	  CFG_FIELD(workload.eager_split_chunk), .allowed = chunk_sizes,
+	  .nallowed = 4, .def = "0", .unit = "bytes",
+	  .doc = "KVM_CAP_ARM_EAGER_SPLIT_CHUNK_SIZE: 0 (off) or a supported block size." },
+	{ .path = "workload.clear_interval_ns", .type = S2SIM_CFG_U64,
+	  CFG_FIELD(workload.clear_interval_ns), .min = 0,
+	  .max = 1000000000000ull, .def = "0", .unit = "ns",
+	  .doc = "VMM pause after each CLEAR_DIRTY_LOG call (dirty_log_perf_test -l, a clear rate limit)." },
+
+	/* sim */
+	{ .path = "sim.seed", .type = S2SIM_CFG_U64, CFG_FIELD(sim.seed),
+	  .min = 0, .max = UINT64_MAX, .def = "1", .unit = "",
+	  .doc = "Seed of the model's own randomness (random replacement)." },
+	{ .path = "sim.quantum_ns", .type = S2SIM_CFG_U64, CFG_FIELD(sim.quantum_ns),
+	  .min = 1, .max = 1000000000000ull, .def = "1000", .unit = "ns",
+	  .doc = "Temporal-decoupling quantum: how far a PE may run ahead of the others." },
+	{ .path = "sim.timeline_interval_us", .type = S2SIM_CFG_U64,
+	  CFG_FIELD(sim.timeline_interval_us), .min = 1,
+	  .max = 1000000000000ull, .def = "1000", .unit = "us",
+	  .doc = "Interval of the per-interval timelines (timeline.csv)." },
+};
+
+static const struct s2sim_cfg_section sections[] = {
+	{ "platform",
+	  "The machine: PEs and clocks, the stage-2 translation regime "
+	  "(VTCR_EL2), the TLBs, walk cache and walker, the latencies of "
+	  "descriptor fetches, and the architecture features that change "
+	  "TLB maintenance (FEAT_BBM, FEAT_TLBIRANGE)." },
+	{ "hypervisor", "The KVM model: which kernel's stage-2 fault handling "
+			"and dirty-logging policy runs." },
+	{ "workload", "The guest: the dirty_log_perf_test / memstress "
+		      "generator's parameters, or a trace file." },
+	{ "sim", "The simulator itself: seeds and time steps." },
+};
+
+const struct s2sim_cfg_key *s2sim_cfg_schema(size_t *count)
+{
+	*count = sizeof(schema) / sizeof(schema[0]);
+	return schema;
+}
+
+const struct s2sim_cfg_section *s2sim_cfg_sections(size_t *count)
+{
+	*count = sizeof(sections) / sizeof(sections[0]);
+	return sections;
+}
+
+const struct s2sim_cfg_key *s2sim_cfg_find(const char *path)
+{
+	for (size_t i = 0; i < sizeof(schema) / sizeof(schema[0]); i++) {
+		if (!strcmp(schema[i].path, path))
+			return &schema[i];
+	}
+	return NULL;
+}
+
+size_t s2sim_cfg_index(const struct s2sim_cfg_key *key)
+{
+	return (size_t)(key - schema);
+}
+
+bool s2sim_cfg_is_section(const char *path)
+{
+	return s2sim_cfg_is_section_n(path, strlen(path));
+}
+
+bool s2sim_cfg_is_section_n(const char *path, size_t n)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < sizeof(schema) / sizeof(schema[0]); i++) {
+		if (!strncmp(schema[i].path, path, n) && schema[i].path[n] == '.')
+			return true;
+	}
+	return false;
+}

@@ -1,0 +1,330 @@
+/*
+ * s2sim_config_validate(): the rules that involve more than one key.  Each
+ * message names the key blamed and where it was set, and where the other
+ * keys of the rule were set:
+ *   "cfg.yaml:20: key 'platform.l2_tlb.ways': 1280 entries / 3 ways is not
+ *    a whole number of sets (platform.l2_tlb.entries: cfg.yaml:19)"
+ * Single-key rules (ranges, allowed values) are checked when a value is set.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/config/config_handle.h"
+#include "core/config/value.h"
+
+#define KiB 1024ull
+
+static const struct s2sim_cfg_key *key(const char *path)
+{
+	return s2sim_cfg_find(path);
+}
+
+static uint64_t u64(const s2sim_config *cfg, const char *path)
+{
+	return s2sim_cfg_read_u64(key(path), &cfg->values);
+}
+
+static bool is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/*
+ * Report a broken rule about `primary` (and the NULL-terminated `others`).
+ * The blamed key is `primary`, unless it still holds its default and one
+ * of the others was set: the user's change is what broke the rule.
+ */
+static int fail(s2sim_config *cfg, const char *primary,
+		const char *const *others, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* The key a broken rule is blamed on (see fail()). */
+static const char *blame(const s2sim_config *cfg, const char *primary,
+			 const char *const *others)
+{
+	if (!s2sim_config_is_default(cfg, key(primary)))
+		return primary;
+	for (size_t i = 0; others[i]; i++) {
+		if (!s2sim_config_is_default(cfg, key(others[i])))
+			return others[i];
+	}
+	return primary;
+}
+
+/* " (a: file:3; b: default)" for the keys of a rule other than `blamed`. */
+static void other_origins(const s2sim_config *cfg, const char *blamed,
+			  const char *primary, const char *const *others,
+			  char *buf, size_t n)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i == 0 || others[i - 1]; i++) {
+		const char *k = i == 0 ? primary : others[i - 1];
+
+		if (k == blamed || o >= n)
+			continue;
+		o += (size_t)snprintf(buf + o, n - o, "%s%s: %s", o ? "; " : " (",
+				      k, s2sim_config_origin_of(cfg, key(k)));
+	}
+	if (o && o < n)
+		snprintf(buf + o, n - o, ")");
+}
+
+static int fail(s2sim_config *cfg, const char *primary,
+		const char *const *others, const char *fmt, ...)
+{
+	const char *blamed = blame(cfg, primary, others);
+	char text[512], where[768];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	other_origins(cfg, blamed, primary, others, where, sizeof(where));
+	return s2sim_err(&cfg->err, S2SIM_EINPUT, "%s: key '%s': %s%s",
+			 s2sim_config_origin_of(cfg, key(blamed)), blamed, text,
+			 where);
+}
+
+/* A set-associative structure: entries / ways whole sets, a power of two.
+ * With `allow_off`, 0 entries disables it (walk-cache levels). */
+static int check_sets(s2sim_config *cfg, const char *entries_key,
+		      const char *ways_key, bool allow_off)
+{
+	const char *const others[] = { entries_key, NULL };
+	uint64_t e = u64(cfg, entries_key), w = u64(cfg, ways_key);
+
+	if (allow_off && e == 0)
+		return S2SIM_OK;
+	if (e % w)
+		return fail(cfg, ways_key, others,
+			    "%llu entries / %llu ways is not a whole number of sets",
+			    (unsigned long long)e, (unsigned long long)w);
+	if (!is_pow2(e / w))
+		return fail(cfg, ways_key, others,
+			    "%llu entries / %llu ways = %llu sets, not a power of two",
+			    (unsigned long long)e, (unsigned long long)w,
+			    (unsigned long long)(e / w));
+	return S2SIM_OK;
+}
+
+static int check_tlbs(s2sim_config *cfg)
+{
+	static const char *const levels[][2] = {
+		{ "platform.walk_cache.l0.entries", "platform.walk_cache.l0.ways" },
+		{ "platform.walk_cache.l1.entries", "platform.walk_cache.l1.ways" },
+		{ "platform.walk_cache.l2.entries", "platform.walk_cache.l2.ways" },
+	};
+	const char *const l1[] = { "platform.l1d_tlb.entries", NULL };
+	uint64_t e = u64(cfg, "platform.l1d_tlb.entries");
+	uint64_t w = u64(cfg, "platform.l1d_tlb.ways");
+	int rc;
+
+	if (e != w)
+		return fail(cfg, "platform.l1d_tlb.ways", l1,
+			    "the L1 data TLB is fully associative: ways (%llu) "
+			    "must equal entries (%llu)",
+			    (unsigned long long)w, (unsigned long long)e);
+	rc = check_sets(cfg, "platform.l2_tlb.entries", "platform.l2_tlb.ways",
+			false);
+	for (int i = 0; i < 3 && rc == S2SIM_OK; i++)
+		rc = check_sets(cfg, levels[i][0], levels[i][1], true);
+	return rc;
+}
+
+static int check_vcpus(s2sim_config *cfg)
+{
+	const char *const others[] = { "platform.pes", NULL };
+	uint64_t vcpus = u64(cfg, "workload.vcpus");
+	uint64_t pes = u64(cfg, "platform.pes");
+
+	if (vcpus > pes)
+		return fail(cfg, "workload.vcpus", others,
+			    "%llu vCPUs exceed platform.pes = %llu",
+			    (unsigned long long)vcpus, (unsigned long long)pes);
+	return S2SIM_OK;
+}
+
+/* guest_page_size: a power of two of at least 4 KiB... */
+static int check_guest_page_pow2(s2sim_config *cfg)
+{
+	const char *const none[] = { NULL };
+	uint64_t page = u64(cfg, "workload.guest_page_size");
+	char a[32];
+
+	if (is_pow2(page) && page >= 4 * KiB)
+		return S2SIM_OK;
+	s2sim_cfg_format_size(page, a, sizeof(a));
+	return fail(cfg, "workload.guest_page_size", none,
+		    "%s is not a power of two of at least 4KiB", a);
+}
+
+/* ...and at most the backing page size. */
+static int check_guest_page_fits(s2sim_config *cfg)
+{
+	const char *const others[] = { "workload.backing_page_size", NULL };
+	uint64_t page = u64(cfg, "workload.guest_page_size");
+	uint64_t backing = u64(cfg, "workload.backing_page_size");
+	char a[32], b[32];
+
+	if (page <= backing)
+		return S2SIM_OK;
+	s2sim_cfg_format_size(page, a, sizeof(a));
+	s2sim_cfg_format_size(backing, b, sizeof(b));
+	return fail(cfg, "workload.guest_page_size", others,
+		    "%s is larger than workload.backing_page_size = %s", a, b);
+}
+
+/* bytes_per_vcpu: a non-zero multiple of both page sizes. */
+static int check_region(s2sim_config *cfg)
+{
+	static const char *const page_keys[] = { "workload.backing_page_size",
+						  "workload.guest_page_size" };
+	uint64_t bytes = u64(cfg, "workload.bytes_per_vcpu");
+	char a[32], b[32];
+
+	s2sim_cfg_format_size(bytes, a, sizeof(a));
+	for (int i = 0; i < 2; i++) {
+		const char *const others[] = { page_keys[i], NULL };
+		uint64_t page = u64(cfg, page_keys[i]);
+
+		s2sim_cfg_format_size(page, b, sizeof(b));
+		if (!bytes || bytes % page)
+			return fail(cfg, "workload.bytes_per_vcpu", others,
+				    "workload.bytes_per_vcpu = %s is not a non-zero "
+				    "multiple of %s = %s", a, page_keys[i], b);
+	}
+	return S2SIM_OK;
+}
+
+/*
+ * Concatenated start-level tables needed to translate an `ipa_bits` IPA
+ * space from stage-2 start `level` with the 4 KiB granule, or 0 if that
+ * start level is not allowed.  Arm ARM D8.2 (stage-2 initial lookup level
+ * and concatenated translation tables), VTCR_EL2.SL0/T0SZ (D24.2.224), as
+ * QEMU's check_s2_mmu_setup() checks them:
+ *  - a level-L table resolves IA bits up to 12 + 9 * (4 - L);
+ *  - 2 to 16 concatenated tables resolve 1 to 4 more bits;
+ *  - a start level whose next level could hold the whole space is invalid;
+ *  - concatenation at level 0 needs VTCR_EL2.DS (FEAT_LPA2) and level 3
+ *    needs FEAT_TTST: s2sim models neither.
+ */
+static unsigned start_tables(unsigned ipa_bits, unsigned level)
+{
+	unsigned top = 12 + 9 * (4 - level);
+
+	if (level > 2 || ipa_bits <= top - 9)
+		return 0;
+	if (ipa_bits <= top)
+		return 1;
+	if (level == 0 || ipa_bits - top > 4)
+		return 0;
+	return 1u << (ipa_bits - top);
+}
+
+static void valid_start_levels(unsigned ipa_bits, char *buf, size_t n)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (unsigned l = 0; l <= 3 && o < n; l++) {
+		unsigned t = start_tables(ipa_bits, l);
+
+		if (!t)
+			continue;
+		o += (size_t)snprintf(buf + o, n - o, "%s%u", o ? " or " : "", l);
+		if (t > 1 && o < n)
+			o += (size_t)snprintf(buf + o, n - o,
+					      " (%u concatenated tables)", t);
+	}
+}
+
+static int check_translation_regime(s2sim_config *cfg)
+{
+	const char *const pa[] = { "platform.pa_bits", NULL };
+	const char *const ipa[] = { "platform.ipa_bits", NULL };
+	const char *const none[] = { NULL };
+	unsigned ipa_bits = (unsigned)u64(cfg, "platform.ipa_bits");
+	unsigned pa_bits = (unsigned)u64(cfg, "platform.pa_bits");
+	unsigned level = (unsigned)u64(cfg, "platform.start_level");
+	char valid[128];
+
+	/* KVM caps the IPA size at the PA range (kvm_set_ipa_limit()). */
+	if (ipa_bits > pa_bits)
+		return fail(cfg, "platform.ipa_bits", pa,
+			    "a %u-bit IPA space exceeds platform.pa_bits = %u",
+			    ipa_bits, pa_bits);
+	if (start_tables(ipa_bits, level))
+		return S2SIM_OK;
+	valid_start_levels(ipa_bits, valid, sizeof(valid));
+	if (!valid[0])
+		return fail(cfg, "platform.ipa_bits", none,
+			    "a %u-bit IPA space needs FEAT_LPA2 (VTCR_EL2.DS = 1) "
+			    "with the 4 KiB granule, which s2sim does not model "
+			    "(at most 48 bits)", ipa_bits);
+	return fail(cfg, "platform.start_level", ipa,
+		    "start level %u does not suit a %u-bit IPA space with the "
+		    "4 KiB granule (VTCR_EL2.T0SZ = %u, at most 16 concatenated "
+		    "start tables); valid: %s", level, ipa_bits, 64 - ipa_bits,
+		    valid);
+}
+
+/* The guest's memory must fit in the IPA space (memstress puts it at the
+ * top of the IPA space). */
+static int check_ipa_space(s2sim_config *cfg)
+{
+	const char *const others[] = { "workload.vcpus", "platform.ipa_bits",
+				       NULL };
+	uint64_t vcpus = u64(cfg, "workload.vcpus");
+	uint64_t bytes = u64(cfg, "workload.bytes_per_vcpu");
+	unsigned ipa_bits = (unsigned)u64(cfg, "platform.ipa_bits");
+	uint64_t space = 1ull << ipa_bits;
+	char a[32], b[32];
+
+	/* memstress_create_vm() needs guest_num_pages < region_end_gfn: the
+	 * region must be strictly smaller than the IPA space. */
+	if (bytes < space / vcpus)
+		return S2SIM_OK;
+	s2sim_cfg_format_size(bytes, a, sizeof(a));
+	s2sim_cfg_format_size(space, b, sizeof(b));
+	return fail(cfg, "workload.bytes_per_vcpu", others,
+		    "%llu vCPUs x %s do not fit in the %u-bit IPA space (%s)",
+		    (unsigned long long)vcpus, a, ipa_bits, b);
+}
+
+static int check_trace(s2sim_config *cfg)
+{
+	const char *const others[] = { "workload.source", NULL };
+	const struct s2sim_cfg_key *src = key("workload.source");
+
+	if (s2sim_cfg_read_u64(src, &cfg->values) != S2SIM_SRC_TRACE ||
+	    cfg->values.workload.trace[0])
+		return S2SIM_OK;
+	return fail(cfg, "workload.trace", others,
+		    "workload.source is trace but no trace file is named");
+}
+
+int s2sim_config_validate(s2sim_config *cfg)
+{
+	int (*const rules[])(s2sim_config *) = {
+		/* check_region before check_guest_page_fits, which would
+		 * otherwise imply its guest-page multiple rule. */
+		check_tlbs,            check_vcpus,
+		check_guest_page_pow2, check_region,
+		check_guest_page_fits, check_translation_regime,
+		check_ipa_space,       check_trace,
+	};
+
+	if (!cfg)
+		return S2SIM_EMISUSE;
+	s2sim_err_clear(&cfg->err);
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		int rc = rules[i](cfg);
+
+		if (rc != S2SIM_OK)
+			return rc;
+	}
+	return S2SIM_OK;
+}

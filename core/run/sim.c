@@ -1,0 +1,269 @@
+/*
+ * One simulation: builds the engine, the vCPUs and the workload from a
+ * configuration, runs it, and writes its outputs.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <s2sim/sim.h>
+
+#include "core/config/config_internal.h"
+#include "core/run/sim_internal.h"
+
+static int register_vcpu_stats(struct s2sim_sim *sim, struct s2sim_vcpu *v)
+{
+	struct { const char *field, *unit, *desc; const uint64_t *v; } c[] = {
+		{ "accesses", "accesses", "guest memory accesses completed",
+		  &v->accesses },
+		{ "reads", "accesses", "guest reads completed", &v->reads },
+		{ "writes", "accesses", "guest writes completed", &v->writes },
+		{ "instructions", "instructions",
+		  "guest instructions between accesses", &v->instructions },
+	};
+	char name[96];
+	int rc = S2SIM_OK;
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]) && rc == S2SIM_OK; i++) {
+		snprintf(name, sizeof(name), "vcpu.%u.%s", v->id, c[i].field);
+		rc = s2sim_stats_counter(sim->stats, name, c[i].unit, c[i].desc,
+					 c[i].v);
+	}
+	return rc;
+}
+
+static int register_stats(struct s2sim_sim *sim)
+{
+	struct { const char *name, *unit, *desc; const uint64_t *v; } c[] = {
+		{ "sim.time_ps", "ps", "simulated time at the end of the workload",
+		  &sim->end_time_ps },
+		{ "sim.records", "records", "workload records consumed",
+		  &sim->records },
+		{ "vmm.events", "events", "VMM records applied (memslot, dirty log, phase)",
+		  &sim->vmm_events },
+		{ "guest.accesses", "accesses", "guest accesses, all vCPUs",
+		  &sim->total_accesses },
+		{ "guest.reads", "accesses", "guest reads, all vCPUs",
+		  &sim->total_reads },
+		{ "guest.writes", "accesses", "guest writes, all vCPUs",
+		  &sim->total_writes },
+	};
+	int rc = S2SIM_OK;
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]) && rc == S2SIM_OK; i++)
+		rc = s2sim_stats_counter(sim->stats, c[i].name, c[i].unit,
+					 c[i].desc, c[i].v);
+	for (uint32_t i = 0; i < sim->nvcpus && rc == S2SIM_OK; i++)
+		rc = register_vcpu_stats(sim, &sim->vcpus[i]);
+	if (rc != S2SIM_OK)
+		return s2sim_err(&sim->err, rc, "stats: %s",
+				 s2sim_stats_errmsg(sim->stats));
+	return S2SIM_OK;
+}
+
+static int make_timeline(struct s2sim_sim *sim)
+{
+	char **names = calloc(sim->nvcpus, sizeof(*names));
+	int rc = S2SIM_OK;
+
+	if (!names)
+		return s2sim_err(&sim->err, S2SIM_ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < sim->nvcpus && rc == S2SIM_OK; i++) {
+		names[i] = malloc(16);
+		if (!names[i])
+			rc = S2SIM_ENOMEM;
+		else
+			snprintf(names[i], 16, "vcpu%u", i);
+	}
+	if (rc == S2SIM_OK) {
+		sim->tl_accesses = s2sim_stats_timeline(
+			sim->stats, "guest.accesses_per_interval", "accesses", sim->interval_ps,
+			sim->nvcpus, (const char *const *)names);
+		if (!sim->tl_accesses)
+			rc = s2sim_err(&sim->err, S2SIM_ENOMEM, "stats: %s",
+				       s2sim_stats_errmsg(sim->stats));
+	}
+	for (uint32_t i = 0; i < sim->nvcpus; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+static int sim_build(struct s2sim_sim *sim)
+{
+	const struct s2sim_cfg *c = sim->cfg;
+	int rc;
+
+	if (s2sim_engine_create(&sim->eng) != S2SIM_OK ||
+	    s2sim_stats_create(&sim->stats) != S2SIM_OK)
+		return s2sim_err(&sim->err, S2SIM_ENOMEM, "out of memory");
+	sim->cpu_clock = s2sim_clock_from_mhz(c->platform.cpu_mhz);
+	sim->quantum = c->sim.quantum_ns * 1000;
+	sim->interval_ps = c->sim.timeline_interval_us * 1000000;
+	sim->access_ps = s2sim_clock_cycles(sim->cpu_clock,
+					    c->platform.access_cycles);
+	s2sim_engine_set_quantum(sim->eng, sim->quantum);
+
+	rc = s2sim_workload_from_config(&sim->wl, sim->config);
+	if (rc != S2SIM_OK)
+		return s2sim_err(&sim->err, rc, "%s",
+				 s2sim_workload_errmsg(sim->wl));
+	sim->nvcpus = s2sim_workload_vcpus(sim->wl);
+	if (sim->nvcpus == 0 || sim->nvcpus > c->platform.pes)
+		return s2sim_err(&sim->err, S2SIM_EINPUT,
+				 "the workload has %u vCPUs; the platform has %u PEs",
+				 sim->nvcpus, c->platform.pes);
+	sim->vcpus = calloc(sim->nvcpus, sizeof(*sim->vcpus));
+	if (!sim->vcpus)
+		return s2sim_err(&sim->err, S2SIM_ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < sim->nvcpus; i++) {
+		sim->vcpus[i].sim = sim;
+		sim->vcpus[i].id = i;
+	}
+	rc = make_timeline(sim);
+	return rc == S2SIM_OK ? register_stats(sim) : rc;
+}
+
+int s2sim_sim_create(s2sim_sim **out, const s2sim_config *cfg)
+{
+	struct s2sim_sim *sim = calloc(1, sizeof(*sim));
+
+	*out = sim;
+	if (!sim)
+		return S2SIM_ENOMEM;
+	if (!cfg)
+		return s2sim_err(&sim->err, S2SIM_EMISUSE, "no configuration");
+	sim->config = cfg;
+	sim->cfg = s2sim_config_values(cfg);
+	return sim_build(sim);
+}
+
+void s2sim_sim_destroy(s2sim_sim *sim)
+{
+	if (!sim)
+		return;
+	for (uint32_t i = 0; sim->vcpus && i < sim->nvcpus; i++)
+		s2sim_aq_free(&sim->vcpus[i].queue);
+	free(sim->vcpus);
+	s2sim_workload_destroy(sim->wl);
+	s2sim_stats_destroy(sim->stats);
+	s2sim_engine_destroy(sim->eng);
+	free(sim);
+}
+
+const char *s2sim_sim_errmsg(const s2sim_sim *sim)
+{
+	return sim ? s2sim_err_msg(&sim->err) : "out of memory";
+}
+
+/* Totals, the last partial timeline interval of each vCPU, phase times. */
+static int sim_finalize(struct s2sim_sim *sim)
+{
+	char name[64];
+	int rc = S2SIM_OK;
+
+	for (uint32_t i = 0; i < sim->nvcpus; i++) {
+		struct s2sim_vcpu *v = &sim->vcpus[i];
+
+		sim->total_accesses += v->accesses;
+		sim->total_reads += v->reads;
+		sim->total_writes += v->writes;
+		if (v->tl_count)
+			s2sim_timeline_add(sim->tl_accesses,
+					   v->tl_index * sim->interval_ps, i,
+					   v->tl_count);
+		v->tl_count = 0;
+	}
+	for (uint32_t i = 0; i < sim->nphases && rc == S2SIM_OK; i++) {
+		struct s2sim_phase_time *p = &sim->phases[i];
+
+		p->end -= p->start; /* from here on: the phase's duration */
+		if (p->phase == S2SIM_PHASE_POPULATE)
+			snprintf(name, sizeof(name), "phase.populate.time_ps");
+		else
+			snprintf(name, sizeof(name), "phase.iteration_%u.time_ps",
+				 p->phase);
+		rc = s2sim_stats_counter(sim->stats, name, "ps",
+					 "simulated duration of the phase", &p->end);
+	}
+	return rc;
+}
+
+int s2sim_sim_run(s2sim_sim *sim)
+{
+	int rc;
+
+	if (!sim || !sim->eng || !sim->wl)
+		return S2SIM_EMISUSE;
+	for (uint32_t i = 0; i < sim->nvcpus; i++) {
+		rc = s2sim_vcpu_schedule(&sim->vcpus[i]);
+		if (rc != S2SIM_OK)
+			return s2sim_err(&sim->err, rc, "engine: %s",
+					 s2sim_engine_errmsg(sim->eng));
+	}
+	while (!sim->fatal && !sim->finished) {
+		rc = s2sim_engine_run(sim->eng, S2SIM_TIME_MAX);
+		if (rc == S2SIM_DONE && !sim->finished && !sim->fatal)
+			return s2sim_err(&sim->err, S2SIM_ESIM,
+					 "no event left before the workload ended "
+					 "(%u of %u vCPUs parked)", sim->nparked,
+					 sim->nvcpus);
+	}
+	if (sim->fatal)
+		return sim->err.rc ? sim->err.rc : sim->fatal;
+	rc = sim_finalize(sim);
+	if (rc != S2SIM_OK)
+		return s2sim_err(&sim->err, rc, "stats: %s",
+				 s2sim_stats_errmsg(sim->stats));
+	return S2SIM_OK;
+}
+
+s2sim_time_ps s2sim_sim_time(const s2sim_sim *sim)
+{
+	return sim->end_time_ps;
+}
+
+s2sim_stats *s2sim_sim_stats(s2sim_sim *sim)
+{
+	return sim->stats;
+}
+
+static int write_one(struct s2sim_sim *sim, const char *dir, const char *file,
+		     int which)
+{
+	char path[4096];
+	int rc;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, file) >= sizeof(path))
+		return s2sim_err(&sim->err, S2SIM_EINPUT, "%s: path too long", dir);
+	if (which == 0)
+		rc = s2sim_stats_write_json(sim->stats, path, NULL);
+	else if (which == 1)
+		rc = s2sim_stats_write_timeline_csv(sim->stats, "guest.accesses_per_interval",
+						    path);
+	else
+		rc = s2sim_config_write_yaml(sim->config, path);
+	if (rc != S2SIM_OK)
+		return s2sim_err(&sim->err, rc, "%s: %s", path,
+				 which == 2 ? s2sim_config_errmsg(sim->config)
+					    : s2sim_stats_errmsg(sim->stats));
+	return S2SIM_OK;
+}
+
+int s2sim_sim_write_outputs(s2sim_sim *sim, const char *dir)
+{
+	int rc;
+
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+		return s2sim_err(&sim->err, S2SIM_EIO, "%s: cannot create: %s",
+				 dir, strerror(errno));
+	rc = write_one(sim, dir, "config.yaml", 2);
+	if (rc == S2SIM_OK)
+		rc = write_one(sim, dir, "timeline.csv", 1);
+	if (rc == S2SIM_OK)
+		rc = write_one(sim, dir, "stats.json", 0);
+	return rc;
+}

@@ -1,0 +1,106 @@
+/*
+ * Internals of one simulation run (include/s2sim/sim.h).
+ *
+ * Execution model (DESIGN.md §2).  Each vCPU runs its access stream ahead
+ * of the engine in its own local time, one engine event per quantum, and
+ * only synchronises with the others at VMM events.  VMM records of the
+ * workload (memslot, dirty-log operations, phase markers) are barriers, as
+ * in dirty_log_perf_test where the vCPUs wait for the next iteration: every
+ * access before one in the stream completes before it, every access after
+ * it starts after it.
+ */
+#ifndef S2SIM_CORE_RUN_SIM_INTERNAL_H
+#define S2SIM_CORE_RUN_SIM_INTERNAL_H
+
+#include <stdbool.h>
+
+#include <s2sim/engine.h>
+#include <s2sim/sim.h>
+#include <s2sim/workload.h>
+
+#include "core/config/cfg.h"
+#include "core/run/access_queue.h"
+#include "core/util/errbuf.h"
+
+/* Records the dispatcher may hold for all vCPUs together before it
+ * declares the workload's interleaving unusable (S2SIM_ELIMIT). */
+#define S2SIM_MAX_BUFFERED_ACCESSES (16ull << 20)
+#define S2SIM_DISPATCH_BATCH 4096
+#define S2SIM_MAX_PHASES 4096
+
+struct s2sim_vcpu {
+	struct s2sim_sim *sim;
+	uint32_t id;
+	struct s2sim_access_queue queue;
+	s2sim_time_ps local;     /* this vCPU's local time (>= engine now) */
+	bool parked;             /* waiting at a barrier or at the end */
+	/* guest-throughput timeline: accesses in the current interval */
+	uint64_t tl_index;
+	uint64_t tl_count;
+	/* counters */
+	uint64_t accesses, reads, writes, instructions;
+};
+
+struct s2sim_phase_time {
+	uint32_t phase;          /* S2SIM_PHASE_POPULATE or iteration */
+	s2sim_time_ps start, end;
+};
+
+struct s2sim_sim {
+	struct s2sim_errbuf err;
+	const s2sim_config *config;
+	const struct s2sim_cfg *cfg;
+	s2sim_engine *eng;
+	s2sim_stats *stats;
+	s2sim_workload *wl;
+	s2sim_clock cpu_clock;
+	s2sim_time_ps quantum;
+	s2sim_time_ps access_ps;     /* fixed cost of one access */
+	s2sim_time_ps interval_ps;   /* timeline interval */
+	s2sim_timeline *tl_accesses;
+
+	uint32_t nvcpus;
+	struct s2sim_vcpu *vcpus;
+	uint32_t nparked;
+
+	/* workload dispatch */
+	s2sim_record batch[S2SIM_DISPATCH_BATCH];
+	size_t batch_n, batch_pos;
+	bool wl_done;            /* the workload returned S2SIM_DONE */
+	bool barrier_pending;    /* batch[batch_pos] is a VMM record */
+	uint64_t buffered;       /* accesses queued over all vCPUs */
+	uint64_t records;        /* records consumed */
+
+	/* phases */
+	struct s2sim_phase_time phases[S2SIM_MAX_PHASES];
+	uint32_t nphases;
+	bool in_phase;
+
+	/* counters */
+	uint64_t vmm_events;
+	uint64_t total_accesses, total_reads, total_writes;
+	uint64_t end_time_ps;
+
+	int fatal;               /* first error; stops the run */
+	bool finished;
+};
+
+/* vcpu.c */
+void s2sim_vcpu_step(s2sim_engine *eng, void *ctx, uint64_t arg);
+int s2sim_vcpu_schedule(struct s2sim_vcpu *v);
+
+/* dispatch.c */
+/* Move records from the workload into vCPU queues until `v` has one, a
+ * barrier (VMM record) is reached, or the workload ends. */
+int s2sim_dispatch_fill(struct s2sim_sim *sim, struct s2sim_vcpu *v);
+/* A vCPU found nothing to run: park it; the last one releases the barrier. */
+void s2sim_dispatch_park(struct s2sim_sim *sim, struct s2sim_vcpu *v);
+/* Record a fatal error and stop the engine. */
+void s2sim_sim_fail(struct s2sim_sim *sim, int rc);
+
+/* vmm.c */
+/* Apply one VMM record at barrier time `t`; returns its cost in ps. */
+int s2sim_vmm_apply(struct s2sim_sim *sim, const s2sim_record *rec,
+		    s2sim_time_ps t, s2sim_time_ps *cost);
+
+#endif

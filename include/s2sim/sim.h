@@ -1,0 +1,39 @@
+/*
+ * s2sim — one simulation: a validated configuration and its workload, run
+ * to completion on the event engine, with its statistics and output files.
+ */
+#ifndef S2SIM_SIM_H
+#define S2SIM_SIM_H
+
+#include <s2sim/common.h>
+#include <s2sim/config.h>
+#include <s2sim/stats.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct s2sim_sim s2sim_sim;
+
+/* Build a simulation from a validated configuration (the config is copied
+ * by reference: it must outlive the simulation). */
+S2SIM_API int s2sim_sim_create(s2sim_sim **out, const s2sim_config *cfg);
+S2SIM_API void s2sim_sim_destroy(s2sim_sim *sim);
+S2SIM_API const char *s2sim_sim_errmsg(const s2sim_sim *sim);
+
+/* Run until the workload ends.  S2SIM_EINPUT if the workload is malformed
+ * (the message names the record), S2SIM_ESIM if the model cannot go on. */
+S2SIM_API int s2sim_sim_run(s2sim_sim *sim);
+
+/* Simulated time reached, and the registry holding every statistic. */
+S2SIM_API s2sim_time_ps s2sim_sim_time(const s2sim_sim *sim);
+S2SIM_API s2sim_stats *s2sim_sim_stats(s2sim_sim *sim);
+
+/* Write stats.json, timeline.csv and config.yaml into `dir` (created if
+ * missing), each atomically. */
+S2SIM_API int s2sim_sim_write_outputs(s2sim_sim *sim, const char *dir);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,386 @@
+/*
+ * The DVM node (CMN's DN, CHI's MN for DVM; IHI0050 B8.2).
+ *
+ *  - A request (DVMOp or DVMSync) arriving at the node takes a tracker if
+ *    one fits (a sync may not take the last one: B8.2.3 reserves one for
+ *    non-sync ops) and nobody is waiting; otherwise it is retried
+ *    (RetryAck) and granted a tracker in arrival order when one frees
+ *    (PCrdGrant).  Write semantics: the payload arrives after a DBIDResp
+ *    round trip, so an op is ready 2 message times after acceptance, 4
+ *    after a grant.
+ *  - Ready requests are distributed one at a time (gem5's CHI MN: one op
+ *    distributing snoops at a time): dn_op_cycles, the filter lookup, then
+ *    dn_snoop_cycles per target, waiting for a target's snoop credit when
+ *    it has none (CMN event txsnp_stall).
+ *  - An op completes (tracker freed, Comp sent) when every target has
+ *    acknowledged.  With sync_orders_all a sync is not distributed before
+ *    every non-sync op accepted ahead of it has completed.
+ */
+#include <stdlib.h>
+
+#include "interconnect/fabric_internal.h"
+#include "interconnect/pe_bitmap.h"
+
+static void ev_req_ready(s2sim_engine *eng, void *ctx, uint64_t ti);
+static void ev_node_wake(s2sim_engine *eng, void *ctx, uint64_t d);
+static void ev_op_complete(s2sim_engine *eng, void *ctx, uint64_t ti);
+static void ev_sync_complete(s2sim_engine *eng, void *ctx, uint64_t ti);
+
+int node_init(struct s2sim_fabric *f)
+{
+	uint32_t c = f->p.dn_trackers;
+
+	f->dn = calloc(f->p.dn_count, sizeof(*f->dn));
+	if (!f->dn)
+		return S2SIM_ENOMEM;
+	for (uint32_t d = 0; d < f->p.dn_count; d++) {
+		struct dvm_node *dn = &f->dn[d];
+
+		dn->trk = malloc(c * sizeof(*dn->trk));
+		dn->waiting = malloc(c * sizeof(*dn->waiting));
+		dn->dirty = calloc(pe_bitmap_words(f->p.pes),
+				   sizeof(*dn->dirty));
+		if (!dn->trk || !dn->waiting || !dn->dirty)
+			return S2SIM_ENOMEM;
+		for (uint32_t i = 0; i < c; i++)
+			dn->trk[i] = TXN_NIL;
+	}
+	return S2SIM_OK;
+}
+
+void node_fini(struct s2sim_fabric *f)
+{
+	for (uint32_t d = 0; f->dn && d < f->p.dn_count; d++) {
+		struct dvm_node *dn = &f->dn[d];
+
+		free(dn->trk);
+		free(dn->waiting);
+		free(dn->dirty);
+		u32_ring_free(&dn->dist);
+		u32_ring_free(&dn->retry_op);
+		u32_ring_free(&dn->retry_sync);
+	}
+	free(f->dn);
+	f->dn = NULL;
+}
+
+void node_account(struct s2sim_fabric *f, uint32_t d, s2sim_time_ps now)
+{
+	struct dvm_node *dn = &f->dn[d];
+	s2sim_time_ps dt = now - dn->trk_last_t;
+
+	f->occ_all_ps += dt * dn->trk_used;
+	f->occ_sync_ps += dt * dn->trk_used_sync;
+	f->occ_op_ps += dt * (dn->trk_used - dn->trk_used_sync);
+	if (dn->trk_used == f->p.dn_trackers)
+		f->full_ps += dt;
+	dn->trk_last_t = now;
+	fabric_update_cycle_counters(f);
+}
+
+static bool node_fits(const struct s2sim_fabric *f,
+		      const struct dvm_node *dn, bool sync)
+{
+	return dn->trk_used + (sync ? 1u : 0u) < f->p.dn_trackers;
+}
+
+/* Give txn `ti` a tracker now; its payload is at the node at ready_t. */
+static void node_accept(struct s2sim_fabric *f, uint32_t d, uint32_t ti,
+			s2sim_time_ps ready_t)
+{
+	struct dvm_node *dn = &f->dn[d];
+	struct txn *tx = &f->txn[ti];
+	uint32_t slot = 0;
+
+	node_account(f, d, s2sim_engine_now(f->eng));
+	while (dn->trk[slot] != TXN_NIL)
+		slot++;
+	dn->trk[slot] = ti;
+	dn->trk_used++;
+	if (tx->type == TXN_SYNC)
+		dn->trk_used_sync++;
+	tx->trk = slot;
+	tx->seq = dn->accept_seq++;
+	fab_schedule(f, ready_t, ev_req_ready, ti);
+}
+
+void ev_req_arrive(s2sim_engine *eng, void *ctx, uint64_t arg)
+{
+	struct s2sim_fabric *f = ctx;
+	uint32_t ti = (uint32_t)arg;
+	struct txn *tx = &f->txn[ti];
+	const struct requester *rq = &f->req[tx->pe];
+	struct dvm_node *dn = &f->dn[rq->dn];
+	bool sync = tx->type == TXN_SYNC;
+
+	if (sync)
+		f->st.rxreq_dvmsync++;
+	else
+		f->st.rxreq_dvmop++;
+	tx->arrive = dn->arrive_seq++;
+	if (node_fits(f, dn, sync) && !dn->retry_op.len &&
+	    !dn->retry_sync.len) {
+		node_accept(f, rq->dn, ti,
+			    s2sim_engine_now(eng) + 2 * rq->travel);
+		return;
+	}
+	f->st.rxreq_retried++;
+	if (u32_ring_push(sync ? &dn->retry_sync : &dn->retry_op, ti))
+		fab_fail(f, S2SIM_ENOMEM, "retry queue");
+}
+
+/* Grant freed trackers to retried requests, oldest first; a sync at the
+ * head that does not fit holds the others back (it cannot starve). */
+static void node_grant(struct s2sim_fabric *f, uint32_t d)
+{
+	struct dvm_node *dn = &f->dn[d];
+	s2sim_time_ps now = s2sim_engine_now(f->eng);
+
+	for (;;) {
+		bool has_op = dn->retry_op.len > 0;
+		bool has_sync = dn->retry_sync.len > 0;
+		bool pick_sync;
+		uint32_t ti;
+
+		if (!has_op && !has_sync)
+			return;
+		pick_sync = has_sync &&
+			    (!has_op ||
+			     f->txn[u32_ring_peek(&dn->retry_sync)].arrive <
+				     f->txn[u32_ring_peek(&dn->retry_op)].arrive);
+		if (!node_fits(f, dn, pick_sync))
+			return;
+		ti = u32_ring_pop(pick_sync ? &dn->retry_sync : &dn->retry_op);
+		/* PCrdGrant out, request again, DBIDResp out, data in. */
+		node_accept(f, d, ti, now + 4 * f->req[f->txn[ti].pe].travel);
+	}
+}
+
+/* Whether a non-sync op accepted before `seq` is still in a tracker. */
+static bool node_older_ops(const struct s2sim_fabric *f,
+			   const struct dvm_node *dn, uint64_t seq)
+{
+	for (uint32_t i = 0; i < f->p.dn_trackers; i++) {
+		uint32_t ti = dn->trk[i];
+
+		if (ti != TXN_NIL && f->txn[ti].type != TXN_SYNC &&
+		    f->txn[ti].seq < seq)
+			return true;
+	}
+	return false;
+}
+
+/* Snoop every requester of the domain; returns the snoops sent. */
+static uint32_t snoop_all(struct s2sim_fabric *f, uint32_t d, uint32_t ti,
+			  s2sim_time_ps *cursor, s2sim_time_ps *last)
+{
+	uint64_t *dirty = f->p.filter_syncs ? f->dn[d].dirty : NULL;
+
+	for (uint32_t pe = 0; pe < f->p.pes; pe++) {
+		*last = max_t(*last, tgt_snoop_op(f, d, pe, ti, cursor));
+		if (dirty)
+			pe_bitmap_set(dirty, pe);
+	}
+	return f->p.pes;
+}
+
+/* Snoop the PEs of the filter's answer: O(words + targets). */
+static uint32_t snoop_set(struct s2sim_fabric *f, uint32_t d, uint32_t ti,
+			  s2sim_time_ps *cursor, s2sim_time_ps *last)
+{
+	const uint64_t *set = f->sf.scratch;
+	uint64_t *dirty = f->p.filter_syncs ? f->dn[d].dirty : NULL;
+	uint32_t n = 0, pes = f->p.pes;
+
+	for (uint32_t pe = pe_bitmap_next(set, 0, pes); pe < pes;
+	     pe = pe_bitmap_next(set, pe + 1, pes)) {
+		*last = max_t(*last, tgt_snoop_op(f, d, pe, ti, cursor));
+		if (dirty)
+			pe_bitmap_set(dirty, pe);
+		n++;
+	}
+	return n;
+}
+
+static void count_filtered(struct s2sim_fabric *f, const struct txn *tx,
+			   enum sf_answer a, uint32_t n)
+{
+	uint64_t lo, hi;
+
+	if (a == SF_ALL || n == f->p.pes)
+		return;
+	f->st.snoops_filtered += f->p.pes - n;
+	if (f->sf.kind == S2SIM_SNOOP_FILTER_ADDRESS &&
+	    s2sim_dvm_op_range(&tx->op, &lo, &hi))
+		f->st.dvmop_addr_filtered++;
+	else
+		f->st.dvmop_vmid_filtered++;
+}
+
+static void node_distribute_op(struct s2sim_fabric *f, uint32_t d,
+			       uint32_t ti)
+{
+	s2sim_time_ps now = s2sim_engine_now(f->eng);
+	s2sim_time_ps cursor = now, last;
+	enum sf_answer a = SF_ALL;
+	uint32_t lookups = 0, n;
+
+	if (f->txn[ti].type == TXN_OP &&
+	    f->sf.kind != S2SIM_SNOOP_FILTER_NONE) {
+		a = sf_select(&f->sf, &f->txn[ti].op, &lookups);
+		cursor = max_t(now, f->filter_busy_until) +
+			 (s2sim_time_ps)lookups * f->lookup_ps;
+		f->filter_busy_until = cursor;
+	}
+	cursor += f->dn_op_ps;
+	last = cursor;
+	if (a == SF_ALL)
+		n = snoop_all(f, d, ti, &cursor, &last);
+	else
+		n = snoop_set(f, d, ti, &cursor, &last);
+	count_filtered(f, &f->txn[ti], a, n);
+	f->st.snoops_sent += n;
+	f->st.txsnp_flits += 2 * (uint64_t)n;
+	f->busy_ps += cursor - now;
+	f->dn[d].busy_until = cursor;
+	fab_schedule(f, last, ev_op_complete, ti);
+}
+
+static void node_distribute_sync(struct s2sim_fabric *f, uint32_t d,
+				 uint32_t ti)
+{
+	struct dvm_node *dn = &f->dn[d];
+	s2sim_time_ps now = s2sim_engine_now(f->eng);
+	s2sim_time_ps cursor = now + f->dn_op_ps, last = cursor;
+	uint32_t n = 0, pes = f->p.pes;
+
+	if (f->p.filter_syncs) {
+		/* Only targets snooped since their last sync can have ops
+		 * to complete; every earlier op is known complete. */
+		for (uint32_t pe = pe_bitmap_next(dn->dirty, 0, pes); pe < pes;
+		     pe = pe_bitmap_next(dn->dirty, pe + 1, pes), n++)
+			last = max_t(last, tgt_snoop_sync(f, d, pe, &cursor));
+		pe_bitmap_zero(dn->dirty, pe_bitmap_words(pes));
+	} else {
+		for (uint32_t pe = 0; pe < pes; pe++, n++)
+			last = max_t(last, tgt_snoop_sync(f, d, pe, &cursor));
+	}
+	f->st.sync_snoops_sent += n;
+	f->st.txsnp_flits += 2 * (uint64_t)n;
+	f->busy_ps += cursor - now;
+	dn->busy_until = cursor;
+	fab_schedule(f, last, ev_sync_complete, ti);
+}
+
+/* Distribute what is ready while the node is free; else wake up when it
+ * frees. */
+static void node_kick(struct s2sim_fabric *f, uint32_t d)
+{
+	struct dvm_node *dn = &f->dn[d];
+	s2sim_time_ps now = s2sim_engine_now(f->eng);
+
+	while (dn->dist.len && dn->busy_until <= now && !f->broken) {
+		uint32_t ti = u32_ring_pop(&dn->dist);
+
+		if (f->txn[ti].type == TXN_SYNC)
+			node_distribute_sync(f, d, ti);
+		else
+			node_distribute_op(f, d, ti);
+	}
+	if (dn->dist.len && !dn->wake_pending) {
+		dn->wake_pending = true;
+		fab_schedule(f, dn->busy_until, ev_node_wake, d);
+	}
+}
+
+static void ev_node_wake(s2sim_engine *eng, void *ctx, uint64_t d)
+{
+	struct s2sim_fabric *f = ctx;
+
+	(void)eng;
+	f->dn[d].wake_pending = false;
+	node_kick(f, (uint32_t)d);
+}
+
+static void node_enqueue(struct s2sim_fabric *f, uint32_t d, uint32_t ti)
+{
+	if (u32_ring_push(&f->dn[d].dist, ti) != S2SIM_OK) {
+		fab_fail(f, S2SIM_ENOMEM, "distribution queue");
+		return;
+	}
+	node_kick(f, d);
+}
+
+static void ev_req_ready(s2sim_engine *eng, void *ctx, uint64_t arg)
+{
+	struct s2sim_fabric *f = ctx;
+	uint32_t ti = (uint32_t)arg;
+	const struct txn *tx = &f->txn[ti];
+	uint32_t d = f->req[tx->pe].dn;
+	struct dvm_node *dn = &f->dn[d];
+
+	(void)eng;
+	if (tx->type == TXN_SYNC && f->p.sync_orders_all &&
+	    node_older_ops(f, dn, tx->seq)) {
+		dn->waiting[dn->nwaiting++] = ti; /* holds a tracker: fits */
+		return;
+	}
+	node_enqueue(f, d, ti);
+}
+
+/* sync_orders_all: distribute the waiting syncs no op is older than. */
+static void node_release_syncs(struct s2sim_fabric *f, uint32_t d)
+{
+	struct dvm_node *dn = &f->dn[d];
+	uint32_t kept = 0, n = dn->nwaiting;
+
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t ti = dn->waiting[i];
+
+		if (node_older_ops(f, dn, f->txn[ti].seq))
+			dn->waiting[kept++] = ti;
+		else if (u32_ring_push(&dn->dist, ti) != S2SIM_OK)
+			fab_fail(f, S2SIM_ENOMEM, "distribution queue");
+	}
+	dn->nwaiting = kept;
+	if (kept != n)
+		node_kick(f, d);
+}
+
+static void node_release(struct s2sim_fabric *f, uint32_t d, uint32_t ti)
+{
+	struct dvm_node *dn = &f->dn[d];
+	const struct txn *tx = &f->txn[ti];
+
+	node_account(f, d, s2sim_engine_now(f->eng));
+	dn->trk[tx->trk] = TXN_NIL;
+	dn->trk_used--;
+	if (tx->type == TXN_SYNC)
+		dn->trk_used_sync--;
+	node_grant(f, d);
+	if (f->p.sync_orders_all && dn->nwaiting)
+		node_release_syncs(f, d);
+}
+
+static void ev_op_complete(s2sim_engine *eng, void *ctx, uint64_t arg)
+{
+	struct s2sim_fabric *f = ctx;
+	uint32_t ti = (uint32_t)arg;
+	const struct requester *rq = &f->req[f->txn[ti].pe];
+
+	node_release(f, rq->dn, ti);
+	req_op_completed(f, ti, s2sim_engine_now(eng) + rq->travel);
+	txn_free(f, ti);
+}
+
+static void ev_sync_complete(s2sim_engine *eng, void *ctx, uint64_t arg)
+{
+	struct s2sim_fabric *f = ctx;
+	uint32_t ti = (uint32_t)arg;
+	uint32_t pe = f->txn[ti].pe;
+	const struct requester *rq = &f->req[pe];
+
+	node_release(f, rq->dn, ti);
+	txn_free(f, ti);
+	req_sync_completed(f, pe, s2sim_engine_now(eng) + rq->travel);
+}

@@ -1,0 +1,165 @@
+/*
+ * DVM targets: each PE's side of a SnpDVMOp.
+ *
+ * A target holds at most target_outstanding non-sync snoops (CCN-502 TRM:
+ * 4 DVM transactions per RN-F) plus one sync (CHI IHI0050 B8.2.3: only one
+ * SnpDVMOp(Sync) outstanding per RN).  It applies ops one at a time, in
+ * arrival order, each costing target_op_cycles, and acknowledges an op
+ * once it is applied (a simplification of CHI, where SnpResp may precede
+ * completion; the sync then waits for it).  Because all of this is FIFO,
+ * the times are computed when the node sends the snoop; only the delivery
+ * (the apply callback, at the start of processing) is an engine event.
+ */
+#include <stdlib.h>
+
+#include "interconnect/fabric_internal.h"
+#include "interconnect/pe_bitmap.h"
+
+int targets_init(struct s2sim_fabric *f)
+{
+	struct dvm_targets *tg = &f->tgt;
+	size_t n = f->p.pes;
+
+	tg->free_at = calloc(n, sizeof(*tg->free_at));
+	tg->sync_ack_at = calloc(n, sizeof(*tg->sync_ack_at));
+	tg->credit = calloc(n * f->p.target_outstanding, sizeof(*tg->credit));
+	tg->credit_head = calloc(n, sizeof(*tg->credit_head));
+	tg->blk_start = calloc(n * BLOCK_WINDOWS, sizeof(*tg->blk_start));
+	tg->blk_end = calloc(n * BLOCK_WINDOWS, sizeof(*tg->blk_end));
+	tg->blk_head = calloc(n, sizeof(*tg->blk_head));
+	tg->local_done = calloc(n, sizeof(*tg->local_done));
+	if (!tg->free_at || !tg->sync_ack_at || !tg->credit ||
+	    !tg->credit_head || !tg->blk_start || !tg->blk_end ||
+	    !tg->blk_head || !tg->local_done)
+		return S2SIM_ENOMEM;
+	return S2SIM_OK;
+}
+
+void targets_fini(struct s2sim_fabric *f)
+{
+	struct dvm_targets *tg = &f->tgt;
+
+	free(tg->free_at);
+	free(tg->sync_ack_at);
+	free(tg->credit);
+	free(tg->credit_head);
+	free(tg->blk_start);
+	free(tg->blk_end);
+	free(tg->blk_head);
+	free(tg->local_done);
+	*tg = (struct dvm_targets){ 0 };
+}
+
+/* Remember [start, end) as a processing window of `pe`, merging it with
+ * the newest window when they touch. */
+static void note_window(struct dvm_targets *tg, uint32_t pe,
+			s2sim_time_ps start, s2sim_time_ps end)
+{
+	size_t base = (size_t)pe * BLOCK_WINDOWS;
+	uint32_t h = tg->blk_head[pe];
+
+	if (start <= tg->blk_end[base + h]) {
+		tg->blk_end[base + h] = max_t(tg->blk_end[base + h], end);
+		return;
+	}
+	h = (h + 1) % BLOCK_WINDOWS;
+	tg->blk_head[pe] = h;
+	tg->blk_start[base + h] = start;
+	tg->blk_end[base + h] = end;
+}
+
+/* Engine event: target `pe` starts processing txn `ti`; arg = ti << 16 |
+ * pe.  Applies the op through the owner's callback. */
+static void ev_apply(s2sim_engine *eng, void *ctx, uint64_t arg)
+{
+	struct s2sim_fabric *f = ctx;
+	uint32_t ti = (uint32_t)(arg >> 16);
+	uint32_t pe = (uint32_t)(arg & 0xffff);
+	uint8_t type = f->txn[ti].type;
+	uint64_t removed = 0;
+
+	(void)eng;
+	if (type != TXN_REPEAT && f->cb.apply) {
+		struct s2sim_dvm_op op = f->txn[ti].op; /* the pool may move */
+
+		removed = f->cb.apply(f->cb.ctx, pe, &op);
+	}
+	f->st.ops_applied++;
+	f->st.entries_invalidated += removed;
+	f->pe_st[pe].dvmops_applied++;
+	f->pe_st[pe].invalidations += removed;
+	if (type == TXN_LOCAL)
+		txn_free(f, ti);
+}
+
+/* Processing of one op at `pe` that may start at `ready`; the queueing
+ * delay `waited` already accrued is added to the stats.  Returns the time
+ * the op is applied. */
+static s2sim_time_ps tgt_process(struct s2sim_fabric *f, uint32_t pe,
+				 uint32_t ti, s2sim_time_ps ready,
+				 s2sim_time_ps waited)
+{
+	struct dvm_targets *tg = &f->tgt;
+	s2sim_time_ps start = max_t(ready, tg->free_at[pe]);
+	s2sim_time_ps done = start + f->tgt_op_ps;
+
+	tg->free_at[pe] = done;
+	note_window(tg, pe, start, done);
+	waited += start - ready;
+	f->pe_st[pe].queue_delay_ps += waited;
+	f->pe_st[pe].busy_ps += f->tgt_op_ps;
+	if (f->h.queue_delay)
+		s2sim_hist_add(f->h.queue_delay, waited);
+	fab_schedule(f, start, ev_apply, (uint64_t)ti << 16 | pe);
+	return done;
+}
+
+s2sim_time_ps tgt_snoop_op(struct s2sim_fabric *f, uint32_t d, uint32_t pe,
+			   uint32_t ti, s2sim_time_ps *cursor)
+{
+	struct dvm_targets *tg = &f->tgt;
+	uint32_t k = f->p.target_outstanding;
+	s2sim_time_ps *ring = tg->credit + (size_t)pe * k;
+	uint32_t h = tg->credit_head[pe];
+	s2sim_time_ps travel = topo_travel(&f->topo, d, pe);
+	/* The oldest of the last k acks frees the credit this op needs
+	 * (acks come back in order: the target is FIFO). */
+	s2sim_time_ps send = max_t(*cursor, ring[h]);
+	s2sim_time_ps stall = send - *cursor;
+	s2sim_time_ps done, ack;
+
+	f->stall_ps += stall;
+	*cursor = send + f->dn_snoop_ps;
+	done = tgt_process(f, pe, ti, send + travel, stall);
+	ack = done + travel;
+	ring[h] = ack;
+	tg->credit_head[pe] = (h + 1) % k;
+	return ack;
+}
+
+s2sim_time_ps tgt_snoop_sync(struct s2sim_fabric *f, uint32_t d,
+			     uint32_t pe, s2sim_time_ps *cursor)
+{
+	struct dvm_targets *tg = &f->tgt;
+	s2sim_time_ps travel = topo_travel(&f->topo, d, pe);
+	/* One sync outstanding per target: wait for the previous answer. */
+	s2sim_time_ps send = max_t(*cursor, tg->sync_ack_at[pe]);
+	s2sim_time_ps answer;
+
+	f->stall_ps += send - *cursor;
+	*cursor = send + f->dn_snoop_ps;
+	/* The target answers once every op it received earlier is applied
+	 * (CHI B8.2.2) and its accesses have drained. */
+	answer = max_t(send + travel, tg->free_at[pe]) + f->tgt_sync_ps;
+	tg->sync_ack_at[pe] = answer + travel;
+	return answer + travel;
+}
+
+int tgt_local(struct s2sim_fabric *f, uint32_t ti, s2sim_time_ps t)
+{
+	uint32_t pe = f->txn[ti].pe;
+	s2sim_time_ps done = tgt_process(f, pe, ti, t, 0);
+
+	f->tgt.local_done[pe] = done;
+	return f->broken ? S2SIM_ESIM : S2SIM_OK;
+}

@@ -1,0 +1,185 @@
+/*
+ * The fabric's internal state, shared by the files of interconnect/:
+ *   fabric.c       life cycle, parameters, callbacks
+ *   requester.c    what a PE issues: TLBI, DSB, barriers; DSB completion
+ *   dvm_node.c     the DVM node: trackers, retries, serial distribution
+ *   dvm_target.c   per-target timing (credits, processing) and delivery
+ *   snoop_filter.c (+ vmid_table.c, addr_dir.c) target selection
+ *   topology.c     mesh placement and message times
+ *   fabric_stats.c stats registration and time-integrated counters
+ *
+ * Timing is computed analytically where it is a pure function of FIFO
+ * state (a target's credits and processing pipeline, the node's snoop
+ * fan-out) and by engine events where state crosses components (arrival
+ * at the node, tracker release, delivery to a target, completion).
+ */
+#ifndef S2SIM_INTERCONNECT_FABRIC_INTERNAL_H
+#define S2SIM_INTERCONNECT_FABRIC_INTERNAL_H
+
+#include <stdbool.h>
+
+#include <s2sim/fabric.h>
+#include "core/util/errbuf.h"
+#include "interconnect/snoop_filter.h"
+#include "interconnect/topology.h"
+#include "interconnect/u32_ring.h"
+
+#define TXN_NIL UINT32_MAX
+#define BLOCK_WINDOWS 8u /* processing windows remembered per target */
+
+enum txn_type {
+	TXN_OP = 0,  /* broadcast DVMOp */
+	TXN_SYNC,    /* DVMSync */
+	TXN_LOCAL,   /* non-shareable TLBI, applied at the issuing PE */
+	TXN_REPEAT,  /* erratum 4118414 workaround's extra TLBI (applies
+		      * nothing the model caches) */
+};
+
+/* One transaction in flight; lives in a pool and is named by index. */
+struct txn {
+	struct s2sim_dvm_op op;
+	uint32_t pe;           /* requester */
+	uint8_t type;          /* enum txn_type */
+	uint8_t in_use;
+	uint32_t next_free;
+	uint32_t trk;          /* tracker slot at the node */
+	uint64_t arrive;       /* arrival order at the node */
+	uint64_t seq;          /* acceptance order at the node */
+	s2sim_time_ps issue_t; /* when the PE issued it */
+};
+
+struct dvm_node {
+	s2sim_time_ps busy_until; /* end of the current distribution */
+	bool wake_pending;        /* an ev_node_wake is scheduled */
+	struct u32_ring dist;     /* ready, waiting to be distributed */
+	struct u32_ring retry_op, retry_sync; /* waiting for a tracker */
+	uint32_t *trk;            /* [dn_trackers]: txn or TXN_NIL */
+	uint32_t trk_used, trk_used_sync;
+	uint32_t *waiting;        /* syncs held by sync_orders_all */
+	uint32_t nwaiting;
+	uint64_t accept_seq, arrive_seq;
+	s2sim_time_ps trk_last_t; /* occupancy integrated up to here */
+	uint64_t *dirty;          /* filter_syncs: snooped since last sync */
+};
+
+/* Per-PE state as a target of DVM operations (struct of arrays). */
+struct dvm_targets {
+	s2sim_time_ps *free_at;     /* processing pipeline free */
+	s2sim_time_ps *sync_ack_at; /* previous sync answer reaches node */
+	s2sim_time_ps *credit;      /* [pe * K + k]: ack times, ring */
+	uint32_t *credit_head;      /* [pe]: oldest of the ring */
+	s2sim_time_ps *blk_start;   /* [pe * BLOCK_WINDOWS + w] */
+	s2sim_time_ps *blk_end;
+	uint32_t *blk_head;         /* [pe]: newest window */
+	s2sim_time_ps *local_done;  /* [pe]: last local TLBI applied */
+};
+
+enum dsb_state {
+	DSB_NONE = 0,
+	DSB_WAIT_OPS, /* waiting for the Comp of the PE's DVMOps */
+	DSB_SYNC,     /* DVMSync in flight */
+	DSB_FINISH,   /* completion event scheduled */
+};
+
+struct requester {
+	uint32_t dn;
+	s2sim_time_ps travel;    /* to and from its DVM node */
+	s2sim_time_ps last_t;    /* time of the PE's latest call */
+	uint32_t outstanding;    /* DVMOps without Comp */
+	s2sim_time_ps last_comp; /* latest Comp arrival of its DVMOps */
+	bool since_sync;         /* a DVMOp was issued since the last sync */
+	uint8_t dsb;             /* enum dsb_state */
+	uint8_t repeat_done;     /* the erratum's second pair was issued */
+	s2sim_time_ps dsb_t;     /* DSB issue (latency start) */
+	s2sim_time_ps sync_t;    /* earliest departure of the sync */
+};
+
+struct fabric_hists {
+	s2sim_hist *op_latency;
+	s2sim_hist *sync_latency;
+	s2sim_hist *queue_delay;
+};
+
+struct s2sim_fabric {
+	s2sim_engine *eng;
+	struct s2sim_fabric_params p;
+	struct s2sim_fabric_callbacks cb;
+	struct s2sim_errbuf err;
+	bool broken;               /* an event could not be scheduled */
+
+	s2sim_clock fclk, pclk;
+	/* costs in ps */
+	s2sim_time_ps dn_op_ps, dn_snoop_ps, lookup_ps, update_ps;
+	s2sim_time_ps tgt_op_ps, tgt_sync_ps;
+	s2sim_time_ps ishst_ps, nsh_ps, isb_ps;
+
+	struct fabric_topo topo;
+	struct snoop_filter sf;
+	s2sim_time_ps filter_busy_until;
+	struct dvm_node *dn;
+	struct dvm_targets tgt;
+	struct requester *req;
+
+	struct txn *txn;
+	uint32_t ntxn, txn_cap, txn_free;
+
+	/* time integrals behind the cycle counters */
+	uint64_t occ_all_ps, occ_op_ps, occ_sync_ps, full_ps, busy_ps,
+		 stall_ps;
+
+	struct s2sim_fabric_stats st;
+	struct s2sim_fabric_pe_stats *pe_st;
+	struct fabric_hists h;
+};
+
+/* dvm_op.c */
+int dvm_op_check(const struct s2sim_dvm_op *op, struct s2sim_errbuf *err);
+
+/* fabric_params.c */
+int fabric_params_check(const struct s2sim_fabric_params *p,
+			struct s2sim_errbuf *e);
+
+/* fabric.c */
+uint32_t txn_alloc(struct s2sim_fabric *f); /* TXN_NIL on ENOMEM */
+void txn_free(struct s2sim_fabric *f, uint32_t ti);
+/* Schedule fn(f, arg) at t; on failure the fabric is marked broken, the
+ * engine stopped and the error kept in f->err. */
+int fab_schedule(struct s2sim_fabric *f, s2sim_time_ps t, s2sim_event_fn fn,
+		 uint64_t arg);
+/* Record an allocation failure inside an event handler. */
+void fab_fail(struct s2sim_fabric *f, int rc, const char *what);
+
+/* dvm_node.c */
+int node_init(struct s2sim_fabric *f);
+void node_fini(struct s2sim_fabric *f);
+void ev_req_arrive(s2sim_engine *eng, void *ctx, uint64_t ti);
+void node_account(struct s2sim_fabric *f, uint32_t d, s2sim_time_ps now);
+
+/* fabric_stats.c */
+void fabric_update_cycle_counters(struct s2sim_fabric *f);
+
+/* dvm_target.c */
+int targets_init(struct s2sim_fabric *f);
+void targets_fini(struct s2sim_fabric *f);
+/* Reserve a non-sync snoop of txn `ti` from node `d` to target `pe`,
+ * no earlier than *cursor (the node's fan-out position, advanced);
+ * returns when the target's ack reaches the node. */
+s2sim_time_ps tgt_snoop_op(struct s2sim_fabric *f, uint32_t d, uint32_t pe,
+			   uint32_t ti, s2sim_time_ps *cursor);
+s2sim_time_ps tgt_snoop_sync(struct s2sim_fabric *f, uint32_t d,
+			     uint32_t pe, s2sim_time_ps *cursor);
+/* A non-shareable TLBI of txn `ti` at its PE at t. */
+int tgt_local(struct s2sim_fabric *f, uint32_t ti, s2sim_time_ps t);
+
+/* requester.c: the node reports completions (times at the requester). */
+void req_op_completed(struct s2sim_fabric *f, uint32_t ti,
+		      s2sim_time_ps comp_t);
+void req_sync_completed(struct s2sim_fabric *f, uint32_t pe,
+			s2sim_time_ps comp_t);
+
+static inline s2sim_time_ps max_t(s2sim_time_ps a, s2sim_time_ps b)
+{
+	return a > b ? a : b;
+}
+
+#endif

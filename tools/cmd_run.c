@@ -1,0 +1,154 @@
+/*
+ * `s2sim run`: one simulation of a configuration.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <s2sim/sim.h>
+
+#include "tools/cli.h"
+
+static const char run_usage[] =
+	"usage: s2sim run [CONFIG.yaml] [--set KEY=VALUE]... [--out DIR] [--quiet]\n"
+	"\n"
+	"Run one simulation.  CONFIG defaults to configs/t2a-48.yaml (the\n"
+	"48-vCPU Ampere Altra dirty-logging scenario).  Every key of the\n"
+	"configuration can be overridden with --set (see docs/config.md).\n"
+	"\n"
+	"  --set KEY=VALUE  override one configuration key (repeatable)\n"
+	"  --out DIR        output directory (default s2sim-out); receives\n"
+	"                   stats.json, timeline.csv and config.yaml\n"
+	"  --quiet          print nothing but errors\n"
+	"\n"
+	"exit codes: 0 ok, 1 internal or output error, 2 usage, 3 bad input,\n"
+	"4 simulation error.\n";
+
+struct run_opts {
+	struct cli_config_opts cfg;
+	const char *out;
+	int quiet;
+};
+
+static int parse_run(int argc, char **argv, struct run_opts *o)
+{
+	for (int i = 1; i < argc; i++) {
+		int taken = cli_take_set("run", &o->cfg, argc, argv, &i);
+
+		if (taken < 0)
+			return EXIT_S2SIM_USAGE;
+		if (taken)
+			continue;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(run_usage, stdout);
+			return -1;
+		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+			o->out = argv[++i];
+		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
+			o->quiet = 1;
+		} else if (argv[i][0] != '-' && !o->cfg.path) {
+			o->cfg.path = argv[i];
+		} else {
+			cli_error("run", "unexpected argument '%s'\n\n%s", argv[i],
+				  run_usage);
+			return EXIT_S2SIM_USAGE;
+		}
+	}
+	return EXIT_S2SIM_OK;
+}
+
+static double host_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static uint64_t stat_u64(s2sim_stats *st, const char *name)
+{
+	uint64_t v = 0;
+
+	s2sim_stats_get(st, name, &v);
+	return v;
+}
+
+static void print_phases(s2sim_stats *st)
+{
+	char name[64];
+	uint64_t v;
+
+	if (s2sim_stats_get(st, "phase.populate.time_ps", &v) == S2SIM_OK)
+		printf("  populate memory time  %.6f s\n", (double)v * 1e-12);
+	for (unsigned i = 1;; i++) {
+		snprintf(name, sizeof(name), "phase.iteration_%u.time_ps", i);
+		if (s2sim_stats_get(st, name, &v) != S2SIM_OK)
+			break;
+		printf("  iteration %-3u time    %.6f s\n", i, (double)v * 1e-12);
+	}
+}
+
+static void print_summary(s2sim_sim *sim, const char *cfg_path,
+			  const char *out, double host_s)
+{
+	s2sim_stats *st = s2sim_sim_stats(sim);
+	uint64_t acc = stat_u64(st, "guest.accesses");
+
+	printf("s2sim run: %s\n", cfg_path);
+	printf("  workload records      %llu\n",
+	       (unsigned long long)stat_u64(st, "sim.records"));
+	printf("  guest accesses        %llu (%llu reads, %llu writes)\n",
+	       (unsigned long long)acc,
+	       (unsigned long long)stat_u64(st, "guest.reads"),
+	       (unsigned long long)stat_u64(st, "guest.writes"));
+	printf("  simulated time        %.6f s\n",
+	       (double)s2sim_sim_time(sim) * 1e-12);
+	print_phases(st);
+	printf("  host time             %.2f s (%.1f M accesses/s)\n", host_s,
+	       host_s > 0 ? (double)acc / host_s * 1e-6 : 0.0);
+	printf("  outputs               %s/{stats.json,timeline.csv,config.yaml}\n",
+	       out);
+}
+
+static int run_sim(const struct run_opts *o, s2sim_config *cfg)
+{
+	s2sim_sim *sim = NULL;
+	double t0 = host_seconds();
+	int rc = s2sim_sim_create(&sim, cfg);
+
+	if (rc == S2SIM_OK)
+		rc = s2sim_sim_run(sim);
+	if (rc != S2SIM_OK) {
+		cli_error("run", "%s", s2sim_sim_errmsg(sim));
+		s2sim_sim_destroy(sim);
+		return cli_input_exit(rc);
+	}
+	rc = s2sim_sim_write_outputs(sim, o->out);
+	if (rc != S2SIM_OK) {
+		cli_error("run", "%s", s2sim_sim_errmsg(sim));
+		s2sim_sim_destroy(sim);
+		return EXIT_S2SIM_INTERNAL;
+	}
+	if (!o->quiet)
+		print_summary(sim, o->cfg.path ? o->cfg.path : cli_default_config(),
+			      o->out, host_seconds() - t0);
+	s2sim_sim_destroy(sim);
+	return EXIT_S2SIM_OK;
+}
+
+int s2sim_cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { .out = "s2sim-out" };
+	s2sim_config *cfg = NULL;
+	int rc = parse_run(argc, argv, &o);
+
+	if (rc == EXIT_S2SIM_OK)
+		rc = cli_load_config("run", &o.cfg, &cfg);
+	if (rc == EXIT_S2SIM_OK)
+		rc = run_sim(&o, cfg);
+	s2sim_config_destroy(cfg);
+	free(o.cfg.sets);
+	return rc < 0 ? EXIT_S2SIM_OK : rc;
+}
