@@ -92,7 +92,7 @@ static double run(struct s2sim_walker *w, const struct s2sim_s2ctx *c,
 
 	do {
 		for (unsigned i = 0; i < STREAM; i++) {
-			s2sim_walker_translate(w, c, s[i], S2SIM_ACCESS_READ,
+			s2sim_walker_translate(w, c, s[i], S2SIM_ACC_READ,
 					       &r);
 			if (r.fault || r.pa != GUEST_PA + s[i])
 				return -1;
@@ -225,7 +225,7 @@ static int split_192g(void)
 	fp.pm = pm;
 	if (s2sim_walker_init(&w, s2sim_flat_port_get(&fp), NULL, &p, NULL))
 		return -1;
-	s2sim_walker_translate(&w, &pt.ctx, ipa, S2SIM_ACCESS_WRITE, &r);
+	s2sim_walker_translate(&w, &pt.ctx, ipa, S2SIM_ACC_WRITE, &r);
 	s2sim_walker_fini(&w);
 	if (r.fault || r.level != 3 || r.pa != GUEST_PA + ipa) {
 		fprintf(stderr, "bench_walk: the split guest does not walk\n");

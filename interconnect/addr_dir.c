@@ -14,8 +14,8 @@
 
 #define KEY_FREE UINT64_MAX
 
-int ad_init(struct addr_dir *ad, uint32_t sets, uint32_t ways,
-	    unsigned shift, uint32_t words)
+int fab_ad_init(struct addr_dir *ad, uint32_t sets, uint32_t ways,
+		unsigned shift, uint32_t words)
 {
 	size_t slots = (size_t)sets * ways;
 
@@ -26,7 +26,7 @@ int ad_init(struct addr_dir *ad, uint32_t sets, uint32_t ways,
 	ad->sharers = calloc(slots * words, sizeof(*ad->sharers));
 	ad->overflow = calloc((size_t)sets * words, sizeof(*ad->overflow));
 	if (!ad->key || !ad->stamp || !ad->sharers || !ad->overflow) {
-		ad_fini(ad);
+		fab_ad_fini(ad);
 		return S2SIM_ENOMEM;
 	}
 	for (size_t i = 0; i < slots; i++)
@@ -34,7 +34,7 @@ int ad_init(struct addr_dir *ad, uint32_t sets, uint32_t ways,
 	return S2SIM_OK;
 }
 
-void ad_fini(struct addr_dir *ad)
+void fab_ad_fini(struct addr_dir *ad)
 {
 	free(ad->key);
 	free(ad->stamp);
@@ -43,14 +43,14 @@ void ad_fini(struct addr_dir *ad)
 	*ad = (struct addr_dir){ 0 };
 }
 
-static uint64_t ad_key(uint16_t vmid, uint64_t region)
+static uint64_t fab_ad_key(uint16_t vmid, uint64_t region)
 {
 	return (uint64_t)vmid << 48 | region;
 }
 
 /* Set of a key: a 64-bit mix (splitmix64 finaliser) so that neighbouring
  * regions and VMIDs spread over the sets. */
-static uint32_t ad_set(const struct addr_dir *ad, uint64_t key)
+static uint32_t fab_ad_set(const struct addr_dir *ad, uint64_t key)
 {
 	uint64_t h = key + UINT64_C(0x9e3779b97f4a7c15);
 
@@ -60,14 +60,14 @@ static uint32_t ad_set(const struct addr_dir *ad, uint64_t key)
 	return (uint32_t)(h & (ad->sets - 1));
 }
 
-static uint64_t *ad_sharers(struct addr_dir *ad, size_t slot)
+static uint64_t *fab_ad_sharers(struct addr_dir *ad, size_t slot)
 {
 	return ad->sharers + slot * ad->words;
 }
 
 /* The way of `key` in `set`, or ways when absent. */
-static uint32_t ad_find(const struct addr_dir *ad, uint32_t set,
-			uint64_t key)
+static uint32_t fab_ad_find(const struct addr_dir *ad, uint32_t set,
+			    uint64_t key)
 {
 	const uint64_t *k = ad->key + (size_t)set * ad->ways;
 
@@ -79,8 +79,8 @@ static uint32_t ad_find(const struct addr_dir *ad, uint32_t set,
 
 /* A way for a new key: a free one, else the LRU one, whose sharers move
  * to the set's overflow vector. */
-static uint32_t ad_victim(struct addr_dir *ad, uint32_t set,
-			  uint64_t *evictions)
+static uint32_t fab_ad_victim(struct addr_dir *ad, uint32_t set,
+			      uint64_t *evictions)
 {
 	size_t base = (size_t)set * ad->ways;
 	uint32_t victim = 0;
@@ -92,41 +92,41 @@ static uint32_t ad_victim(struct addr_dir *ad, uint32_t set,
 			victim = w;
 	}
 	pe_bitmap_or(ad->overflow + (size_t)set * ad->words,
-		     ad_sharers(ad, base + victim), ad->words);
+		     fab_ad_sharers(ad, base + victim), ad->words);
 	(*evictions)++;
 	return victim;
 }
 
-int ad_mark(struct addr_dir *ad, uint16_t vmid, uint64_t region,
-	    uint32_t pe, uint64_t *evictions)
+int fab_ad_mark(struct addr_dir *ad, uint16_t vmid, uint64_t region,
+		uint32_t pe, uint64_t *evictions)
 {
-	uint64_t key = ad_key(vmid, region);
-	uint32_t set = ad_set(ad, key);
-	uint32_t way = ad_find(ad, set, key);
+	uint64_t key = fab_ad_key(vmid, region);
+	uint32_t set = fab_ad_set(ad, key);
+	uint32_t way = fab_ad_find(ad, set, key);
 	size_t slot;
 
 	if (way == ad->ways) {
-		way = ad_victim(ad, set, evictions);
+		way = fab_ad_victim(ad, set, evictions);
 		slot = (size_t)set * ad->ways + way;
 		ad->key[slot] = key;
-		pe_bitmap_zero(ad_sharers(ad, slot), ad->words);
+		pe_bitmap_zero(fab_ad_sharers(ad, slot), ad->words);
 	}
 	slot = (size_t)set * ad->ways + way;
 	ad->stamp[slot] = ++ad->clock;
-	return pe_bitmap_set(ad_sharers(ad, slot), pe) ? 1 : 0;
+	return pe_bitmap_set(fab_ad_sharers(ad, slot), pe) ? 1 : 0;
 }
 
-bool ad_lookup(struct addr_dir *ad, uint16_t vmid, uint64_t region,
-	       uint64_t *acc)
+bool fab_ad_lookup(struct addr_dir *ad, uint16_t vmid, uint64_t region,
+		   uint64_t *acc)
 {
-	uint64_t key = ad_key(vmid, region);
-	uint32_t set = ad_set(ad, key);
-	uint32_t way = ad_find(ad, set, key);
+	uint64_t key = fab_ad_key(vmid, region);
+	uint32_t set = fab_ad_set(ad, key);
+	uint32_t way = fab_ad_find(ad, set, key);
 
 	pe_bitmap_or(acc, ad->overflow + (size_t)set * ad->words, ad->words);
 	if (way == ad->ways)
 		return false;
-	pe_bitmap_or(acc, ad_sharers(ad, (size_t)set * ad->ways + way),
+	pe_bitmap_or(acc, fab_ad_sharers(ad, (size_t)set * ad->ways + way),
 		     ad->words);
 	return true;
 }

@@ -26,7 +26,7 @@ static void ev_node_wake(s2sim_engine *eng, void *ctx, uint64_t d);
 static void ev_op_complete(s2sim_engine *eng, void *ctx, uint64_t ti);
 static void ev_sync_complete(s2sim_engine *eng, void *ctx, uint64_t ti);
 
-int node_init(struct s2sim_fabric *f)
+int fab_node_init(struct s2sim_fabric *f)
 {
 	uint32_t c = f->p.dn_trackers;
 
@@ -48,7 +48,7 @@ int node_init(struct s2sim_fabric *f)
 	return S2SIM_OK;
 }
 
-void node_fini(struct s2sim_fabric *f)
+void fab_node_fini(struct s2sim_fabric *f)
 {
 	for (uint32_t d = 0; f->dn && d < f->p.dn_count; d++) {
 		struct dvm_node *dn = &f->dn[d];
@@ -56,15 +56,15 @@ void node_fini(struct s2sim_fabric *f)
 		free(dn->trk);
 		free(dn->waiting);
 		free(dn->dirty);
-		u32_ring_free(&dn->dist);
-		u32_ring_free(&dn->retry_op);
-		u32_ring_free(&dn->retry_sync);
+		fab_ring_free(&dn->dist);
+		fab_ring_free(&dn->retry_op);
+		fab_ring_free(&dn->retry_sync);
 	}
 	free(f->dn);
 	f->dn = NULL;
 }
 
-void node_account(struct s2sim_fabric *f, uint32_t d, s2sim_time_ps now)
+void fab_node_account(struct s2sim_fabric *f, uint32_t d, s2sim_time_ps now)
 {
 	struct dvm_node *dn = &f->dn[d];
 	s2sim_time_ps dt = now - dn->trk_last_t;
@@ -75,24 +75,24 @@ void node_account(struct s2sim_fabric *f, uint32_t d, s2sim_time_ps now)
 	if (dn->trk_used == f->p.dn_trackers)
 		f->full_ps += dt;
 	dn->trk_last_t = now;
-	fabric_update_cycle_counters(f);
+	fab_update_cycle_counters(f);
 }
 
-static bool node_fits(const struct s2sim_fabric *f,
-		      const struct dvm_node *dn, bool sync)
+static bool fab_node_fits(const struct s2sim_fabric *f,
+			  const struct dvm_node *dn, bool sync)
 {
 	return dn->trk_used + (sync ? 1u : 0u) < f->p.dn_trackers;
 }
 
 /* Give txn `ti` a tracker now; its payload is at the node at ready_t. */
-static void node_accept(struct s2sim_fabric *f, uint32_t d, uint32_t ti,
-			s2sim_time_ps ready_t)
+static void fab_node_accept(struct s2sim_fabric *f, uint32_t d, uint32_t ti,
+			    s2sim_time_ps ready_t)
 {
 	struct dvm_node *dn = &f->dn[d];
 	struct txn *tx = &f->txn[ti];
 	uint32_t slot = 0;
 
-	node_account(f, d, s2sim_engine_now(f->eng));
+	fab_node_account(f, d, s2sim_engine_now(f->eng));
 	while (dn->trk[slot] != TXN_NIL)
 		slot++;
 	dn->trk[slot] = ti;
@@ -104,7 +104,7 @@ static void node_accept(struct s2sim_fabric *f, uint32_t d, uint32_t ti,
 	fab_schedule(f, ready_t, ev_req_ready, ti);
 }
 
-void ev_req_arrive(s2sim_engine *eng, void *ctx, uint64_t arg)
+void fab_ev_req_arrive(s2sim_engine *eng, void *ctx, uint64_t arg)
 {
 	struct s2sim_fabric *f = ctx;
 	uint32_t ti = (uint32_t)arg;
@@ -118,47 +118,47 @@ void ev_req_arrive(s2sim_engine *eng, void *ctx, uint64_t arg)
 	else
 		f->st.rxreq_dvmop++;
 	tx->arrive = dn->arrive_seq++;
-	if (node_fits(f, dn, sync) && !dn->retry_op.len &&
+	if (fab_node_fits(f, dn, sync) && !dn->retry_op.len &&
 	    !dn->retry_sync.len) {
-		node_accept(f, rq->dn, ti,
-			    s2sim_engine_now(eng) + 2 * rq->travel);
+		fab_node_accept(f, rq->dn, ti,
+				s2sim_engine_now(eng) + 2 * rq->travel);
 		return;
 	}
 	f->st.rxreq_retried++;
-	if (u32_ring_push(sync ? &dn->retry_sync : &dn->retry_op, ti))
+	if (fab_ring_push(sync ? &dn->retry_sync : &dn->retry_op, ti))
 		fab_fail(f, S2SIM_ENOMEM, "retry queue");
 }
 
 /* Grant freed trackers to retried requests, oldest first; a sync at the
  * head that does not fit holds the others back (it cannot starve). */
-static void node_grant(struct s2sim_fabric *f, uint32_t d)
+static void fab_node_grant(struct s2sim_fabric *f, uint32_t d)
 {
 	struct dvm_node *dn = &f->dn[d];
 	s2sim_time_ps now = s2sim_engine_now(f->eng);
 
 	for (;;) {
-		bool has_op = dn->retry_op.len > 0;
-		bool has_sync = dn->retry_sync.len > 0;
+		struct u32_ring *ops = &dn->retry_op, *syncs = &dn->retry_sync;
 		bool pick_sync;
 		uint32_t ti;
 
-		if (!has_op && !has_sync)
+		if (!ops->len && !syncs->len)
 			return;
-		pick_sync = has_sync &&
-			    (!has_op ||
-			     f->txn[u32_ring_peek(&dn->retry_sync)].arrive <
-				     f->txn[u32_ring_peek(&dn->retry_op)].arrive);
-		if (!node_fits(f, dn, pick_sync))
+		pick_sync = syncs->len &&
+			    (!ops->len ||
+			     f->txn[fab_ring_peek(syncs)].arrive <
+				     f->txn[fab_ring_peek(ops)].arrive);
+		if (!fab_node_fits(f, dn, pick_sync))
 			return;
-		ti = u32_ring_pop(pick_sync ? &dn->retry_sync : &dn->retry_op);
+		ti = fab_ring_pop(pick_sync ? syncs : ops);
 		/* PCrdGrant out, request again, DBIDResp out, data in. */
-		node_accept(f, d, ti, now + 4 * f->req[f->txn[ti].pe].travel);
+		fab_node_accept(f, d, ti,
+				now + 4 * f->req[f->txn[ti].pe].travel);
 	}
 }
 
 /* Whether a non-sync op accepted before `seq` is still in a tracker. */
-static bool node_older_ops(const struct s2sim_fabric *f,
-			   const struct dvm_node *dn, uint64_t seq)
+static bool fab_node_older_ops(const struct s2sim_fabric *f,
+			       const struct dvm_node *dn, uint64_t seq)
 {
 	for (uint32_t i = 0; i < f->p.dn_trackers; i++) {
 		uint32_t ti = dn->trk[i];
@@ -177,7 +177,7 @@ static uint32_t snoop_all(struct s2sim_fabric *f, uint32_t d, uint32_t ti,
 	uint64_t *dirty = f->p.filter_syncs ? f->dn[d].dirty : NULL;
 
 	for (uint32_t pe = 0; pe < f->p.pes; pe++) {
-		*last = max_t(*last, tgt_snoop_op(f, d, pe, ti, cursor));
+		*last = max_t(*last, fab_tgt_snoop_op(f, d, pe, ti, cursor));
 		if (dirty)
 			pe_bitmap_set(dirty, pe);
 	}
@@ -194,7 +194,7 @@ static uint32_t snoop_set(struct s2sim_fabric *f, uint32_t d, uint32_t ti,
 
 	for (uint32_t pe = pe_bitmap_next(set, 0, pes); pe < pes;
 	     pe = pe_bitmap_next(set, pe + 1, pes)) {
-		*last = max_t(*last, tgt_snoop_op(f, d, pe, ti, cursor));
+		*last = max_t(*last, fab_tgt_snoop_op(f, d, pe, ti, cursor));
 		if (dirty)
 			pe_bitmap_set(dirty, pe);
 		n++;
@@ -217,8 +217,8 @@ static void count_filtered(struct s2sim_fabric *f, const struct txn *tx,
 		f->st.dvmop_vmid_filtered++;
 }
 
-static void node_distribute_op(struct s2sim_fabric *f, uint32_t d,
-			       uint32_t ti)
+static void fab_node_distribute_op(struct s2sim_fabric *f, uint32_t d,
+				   uint32_t ti)
 {
 	s2sim_time_ps now = s2sim_engine_now(f->eng);
 	s2sim_time_ps cursor = now, last;
@@ -227,7 +227,7 @@ static void node_distribute_op(struct s2sim_fabric *f, uint32_t d,
 
 	if (f->txn[ti].type == TXN_OP &&
 	    f->sf.kind != S2SIM_SNOOP_FILTER_NONE) {
-		a = sf_select(&f->sf, &f->txn[ti].op, &lookups);
+		a = fab_sf_select(&f->sf, &f->txn[ti].op, &lookups);
 		cursor = max_t(now, f->filter_busy_until) +
 			 (s2sim_time_ps)lookups * f->lookup_ps;
 		f->filter_busy_until = cursor;
@@ -246,8 +246,8 @@ static void node_distribute_op(struct s2sim_fabric *f, uint32_t d,
 	fab_schedule(f, last, ev_op_complete, ti);
 }
 
-static void node_distribute_sync(struct s2sim_fabric *f, uint32_t d,
-				 uint32_t ti)
+static void fab_node_distribute_sync(struct s2sim_fabric *f, uint32_t d,
+				     uint32_t ti)
 {
 	struct dvm_node *dn = &f->dn[d];
 	s2sim_time_ps now = s2sim_engine_now(f->eng);
@@ -259,11 +259,13 @@ static void node_distribute_sync(struct s2sim_fabric *f, uint32_t d,
 		 * to complete; every earlier op is known complete. */
 		for (uint32_t pe = pe_bitmap_next(dn->dirty, 0, pes); pe < pes;
 		     pe = pe_bitmap_next(dn->dirty, pe + 1, pes), n++)
-			last = max_t(last, tgt_snoop_sync(f, d, pe, &cursor));
+			last = max_t(last,
+				     fab_tgt_snoop_sync(f, d, pe, &cursor));
 		pe_bitmap_zero(dn->dirty, pe_bitmap_words(pes));
 	} else {
 		for (uint32_t pe = 0; pe < pes; pe++, n++)
-			last = max_t(last, tgt_snoop_sync(f, d, pe, &cursor));
+			last = max_t(last,
+				     fab_tgt_snoop_sync(f, d, pe, &cursor));
 	}
 	f->st.sync_snoops_sent += n;
 	f->st.txsnp_flits += 2 * (uint64_t)n;
@@ -274,18 +276,18 @@ static void node_distribute_sync(struct s2sim_fabric *f, uint32_t d,
 
 /* Distribute what is ready while the node is free; else wake up when it
  * frees. */
-static void node_kick(struct s2sim_fabric *f, uint32_t d)
+static void fab_node_kick(struct s2sim_fabric *f, uint32_t d)
 {
 	struct dvm_node *dn = &f->dn[d];
 	s2sim_time_ps now = s2sim_engine_now(f->eng);
 
 	while (dn->dist.len && dn->busy_until <= now && !f->broken) {
-		uint32_t ti = u32_ring_pop(&dn->dist);
+		uint32_t ti = fab_ring_pop(&dn->dist);
 
 		if (f->txn[ti].type == TXN_SYNC)
-			node_distribute_sync(f, d, ti);
+			fab_node_distribute_sync(f, d, ti);
 		else
-			node_distribute_op(f, d, ti);
+			fab_node_distribute_op(f, d, ti);
 	}
 	if (dn->dist.len && !dn->wake_pending) {
 		dn->wake_pending = true;
@@ -299,16 +301,16 @@ static void ev_node_wake(s2sim_engine *eng, void *ctx, uint64_t d)
 
 	(void)eng;
 	f->dn[d].wake_pending = false;
-	node_kick(f, (uint32_t)d);
+	fab_node_kick(f, (uint32_t)d);
 }
 
-static void node_enqueue(struct s2sim_fabric *f, uint32_t d, uint32_t ti)
+static void fab_node_enqueue(struct s2sim_fabric *f, uint32_t d, uint32_t ti)
 {
-	if (u32_ring_push(&f->dn[d].dist, ti) != S2SIM_OK) {
+	if (fab_ring_push(&f->dn[d].dist, ti) != S2SIM_OK) {
 		fab_fail(f, S2SIM_ENOMEM, "distribution queue");
 		return;
 	}
-	node_kick(f, d);
+	fab_node_kick(f, d);
 }
 
 static void ev_req_ready(s2sim_engine *eng, void *ctx, uint64_t arg)
@@ -321,15 +323,15 @@ static void ev_req_ready(s2sim_engine *eng, void *ctx, uint64_t arg)
 
 	(void)eng;
 	if (tx->type == TXN_SYNC && f->p.sync_orders_all &&
-	    node_older_ops(f, dn, tx->seq)) {
+	    fab_node_older_ops(f, dn, tx->seq)) {
 		dn->waiting[dn->nwaiting++] = ti; /* holds a tracker: fits */
 		return;
 	}
-	node_enqueue(f, d, ti);
+	fab_node_enqueue(f, d, ti);
 }
 
 /* sync_orders_all: distribute the waiting syncs no op is older than. */
-static void node_release_syncs(struct s2sim_fabric *f, uint32_t d)
+static void fab_node_release_syncs(struct s2sim_fabric *f, uint32_t d)
 {
 	struct dvm_node *dn = &f->dn[d];
 	uint32_t kept = 0, n = dn->nwaiting;
@@ -337,29 +339,29 @@ static void node_release_syncs(struct s2sim_fabric *f, uint32_t d)
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t ti = dn->waiting[i];
 
-		if (node_older_ops(f, dn, f->txn[ti].seq))
+		if (fab_node_older_ops(f, dn, f->txn[ti].seq))
 			dn->waiting[kept++] = ti;
-		else if (u32_ring_push(&dn->dist, ti) != S2SIM_OK)
+		else if (fab_ring_push(&dn->dist, ti) != S2SIM_OK)
 			fab_fail(f, S2SIM_ENOMEM, "distribution queue");
 	}
 	dn->nwaiting = kept;
 	if (kept != n)
-		node_kick(f, d);
+		fab_node_kick(f, d);
 }
 
-static void node_release(struct s2sim_fabric *f, uint32_t d, uint32_t ti)
+static void fab_node_release(struct s2sim_fabric *f, uint32_t d, uint32_t ti)
 {
 	struct dvm_node *dn = &f->dn[d];
 	const struct txn *tx = &f->txn[ti];
 
-	node_account(f, d, s2sim_engine_now(f->eng));
+	fab_node_account(f, d, s2sim_engine_now(f->eng));
 	dn->trk[tx->trk] = TXN_NIL;
 	dn->trk_used--;
 	if (tx->type == TXN_SYNC)
 		dn->trk_used_sync--;
-	node_grant(f, d);
+	fab_node_grant(f, d);
 	if (f->p.sync_orders_all && dn->nwaiting)
-		node_release_syncs(f, d);
+		fab_node_release_syncs(f, d);
 }
 
 static void ev_op_complete(s2sim_engine *eng, void *ctx, uint64_t arg)
@@ -368,9 +370,9 @@ static void ev_op_complete(s2sim_engine *eng, void *ctx, uint64_t arg)
 	uint32_t ti = (uint32_t)arg;
 	const struct requester *rq = &f->req[f->txn[ti].pe];
 
-	node_release(f, rq->dn, ti);
-	req_op_completed(f, ti, s2sim_engine_now(eng) + rq->travel);
-	txn_free(f, ti);
+	fab_node_release(f, rq->dn, ti);
+	fab_req_op_completed(f, ti, s2sim_engine_now(eng) + rq->travel);
+	fab_txn_free(f, ti);
 }
 
 static void ev_sync_complete(s2sim_engine *eng, void *ctx, uint64_t arg)
@@ -380,7 +382,7 @@ static void ev_sync_complete(s2sim_engine *eng, void *ctx, uint64_t arg)
 	uint32_t pe = f->txn[ti].pe;
 	const struct requester *rq = &f->req[pe];
 
-	node_release(f, rq->dn, ti);
-	txn_free(f, ti);
-	req_sync_completed(f, pe, s2sim_engine_now(eng) + rq->travel);
+	fab_node_release(f, rq->dn, ti);
+	fab_txn_free(f, ti);
+	fab_req_sync_completed(f, pe, s2sim_engine_now(eng) + rq->travel);
 }

@@ -83,7 +83,7 @@ bool s2sim_dvm_op_overlaps(const struct s2sim_dvm_op *op, uint16_t vmid,
 	return lo < hi && b < hi && lo < e;
 }
 
-int dvm_op_check(const struct s2sim_dvm_op *op, struct s2sim_errbuf *err)
+int fab_op_check(const struct s2sim_dvm_op *op, struct s2sim_errbuf *err)
 {
 	if (op->kind >= S2SIM_DVM_NKINDS)
 		return s2sim_err(err, S2SIM_EMISUSE, "DVM op kind %u unknown",

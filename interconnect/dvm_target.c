@@ -15,7 +15,7 @@
 #include "interconnect/fabric_internal.h"
 #include "interconnect/pe_bitmap.h"
 
-int targets_init(struct s2sim_fabric *f)
+int fab_targets_init(struct s2sim_fabric *f)
 {
 	struct dvm_targets *tg = &f->tgt;
 	size_t n = f->p.pes;
@@ -35,7 +35,7 @@ int targets_init(struct s2sim_fabric *f)
 	return S2SIM_OK;
 }
 
-void targets_fini(struct s2sim_fabric *f)
+void fab_targets_fini(struct s2sim_fabric *f)
 {
 	struct dvm_targets *tg = &f->tgt;
 
@@ -89,15 +89,15 @@ static void ev_apply(s2sim_engine *eng, void *ctx, uint64_t arg)
 	f->pe_st[pe].dvmops_applied++;
 	f->pe_st[pe].invalidations += removed;
 	if (type == TXN_LOCAL)
-		txn_free(f, ti);
+		fab_txn_free(f, ti);
 }
 
 /* Processing of one op at `pe` that may start at `ready`; the queueing
  * delay `waited` already accrued is added to the stats.  Returns the time
  * the op is applied. */
-static s2sim_time_ps tgt_process(struct s2sim_fabric *f, uint32_t pe,
-				 uint32_t ti, s2sim_time_ps ready,
-				 s2sim_time_ps waited)
+static s2sim_time_ps fab_tgt_process(struct s2sim_fabric *f, uint32_t pe,
+				     uint32_t ti, s2sim_time_ps ready,
+				     s2sim_time_ps waited)
 {
 	struct dvm_targets *tg = &f->tgt;
 	s2sim_time_ps start = max_t(ready, tg->free_at[pe]);
@@ -114,14 +114,14 @@ static s2sim_time_ps tgt_process(struct s2sim_fabric *f, uint32_t pe,
 	return done;
 }
 
-s2sim_time_ps tgt_snoop_op(struct s2sim_fabric *f, uint32_t d, uint32_t pe,
-			   uint32_t ti, s2sim_time_ps *cursor)
+s2sim_time_ps fab_tgt_snoop_op(struct s2sim_fabric *f, uint32_t d, uint32_t pe,
+			       uint32_t ti, s2sim_time_ps *cursor)
 {
 	struct dvm_targets *tg = &f->tgt;
 	uint32_t k = f->p.target_outstanding;
 	s2sim_time_ps *ring = tg->credit + (size_t)pe * k;
 	uint32_t h = tg->credit_head[pe];
-	s2sim_time_ps travel = topo_travel(&f->topo, d, pe);
+	s2sim_time_ps travel = fab_topo_travel(&f->topo, d, pe);
 	/* The oldest of the last k acks frees the credit this op needs
 	 * (acks come back in order: the target is FIFO). */
 	s2sim_time_ps send = max_t(*cursor, ring[h]);
@@ -130,18 +130,18 @@ s2sim_time_ps tgt_snoop_op(struct s2sim_fabric *f, uint32_t d, uint32_t pe,
 
 	f->stall_ps += stall;
 	*cursor = send + f->dn_snoop_ps;
-	done = tgt_process(f, pe, ti, send + travel, stall);
+	done = fab_tgt_process(f, pe, ti, send + travel, stall);
 	ack = done + travel;
 	ring[h] = ack;
 	tg->credit_head[pe] = (h + 1) % k;
 	return ack;
 }
 
-s2sim_time_ps tgt_snoop_sync(struct s2sim_fabric *f, uint32_t d,
-			     uint32_t pe, s2sim_time_ps *cursor)
+s2sim_time_ps fab_tgt_snoop_sync(struct s2sim_fabric *f, uint32_t d,
+				 uint32_t pe, s2sim_time_ps *cursor)
 {
 	struct dvm_targets *tg = &f->tgt;
-	s2sim_time_ps travel = topo_travel(&f->topo, d, pe);
+	s2sim_time_ps travel = fab_topo_travel(&f->topo, d, pe);
 	/* One sync outstanding per target: wait for the previous answer. */
 	s2sim_time_ps send = max_t(*cursor, tg->sync_ack_at[pe]);
 	s2sim_time_ps answer;
@@ -155,10 +155,10 @@ s2sim_time_ps tgt_snoop_sync(struct s2sim_fabric *f, uint32_t d,
 	return answer + travel;
 }
 
-int tgt_local(struct s2sim_fabric *f, uint32_t ti, s2sim_time_ps t)
+int fab_tgt_local(struct s2sim_fabric *f, uint32_t ti, s2sim_time_ps t)
 {
 	uint32_t pe = f->txn[ti].pe;
-	s2sim_time_ps done = tgt_process(f, pe, ti, t, 0);
+	s2sim_time_ps done = fab_tgt_process(f, pe, ti, t, 0);
 
 	f->tgt.local_done[pe] = done;
 	return f->broken ? S2SIM_ESIM : S2SIM_OK;

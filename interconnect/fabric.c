@@ -32,18 +32,20 @@ static int fabric_alloc_parts(struct s2sim_fabric *f)
 	f->pe_st = calloc(f->p.pes, sizeof(*f->pe_st));
 	if (!f->req || !f->pe_st)
 		return S2SIM_ENOMEM;
-	rc = topo_init(&f->topo, &f->p, f->fclk);
+	rc = fab_topo_init(&f->topo, &f->p, f->fclk);
 	if (rc == S2SIM_OK)
-		rc = sf_init(&f->sf, &f->p, &f->st);
+		rc = fab_sf_init(&f->sf, &f->p, &f->st);
 	if (rc == S2SIM_OK)
-		rc = node_init(f);
+		rc = fab_node_init(f);
 	if (rc == S2SIM_OK)
-		rc = targets_init(f);
+		rc = fab_targets_init(f);
 	if (rc != S2SIM_OK)
 		return rc;
 	for (uint32_t pe = 0; pe < f->p.pes; pe++) {
-		f->req[pe].dn = f->topo.pe_dn[pe];
-		f->req[pe].travel = topo_travel(&f->topo, f->req[pe].dn, pe);
+		struct requester *rq = &f->req[pe];
+
+		rq->dn = f->topo.pe_dn[pe];
+		rq->travel = fab_topo_travel(&f->topo, rq->dn, pe);
 	}
 	return S2SIM_OK;
 }
@@ -58,13 +60,13 @@ int s2sim_fabric_create(s2sim_engine *eng,
 	*out = f;
 	if (!f)
 		return S2SIM_ENOMEM;
-	f->txn_free = TXN_NIL;
+	f->fab_txn_free = TXN_NIL;
 	if (!eng || !p)
 		return s2sim_err(&f->err, S2SIM_EMISUSE,
 				 "fabric: engine and parameters are required");
 	f->eng = eng;
 	f->p = *p;
-	rc = fabric_params_check(p, &f->err);
+	rc = fab_params_check(p, &f->err);
 	if (rc != S2SIM_OK)
 		return rc;
 	fabric_costs(f);
@@ -78,10 +80,10 @@ void s2sim_fabric_destroy(s2sim_fabric *f)
 {
 	if (!f)
 		return;
-	targets_fini(f);
-	node_fini(f);
-	sf_fini(&f->sf);
-	topo_fini(&f->topo);
+	fab_targets_fini(f);
+	fab_node_fini(f);
+	fab_sf_fini(&f->sf);
+	fab_topo_fini(&f->topo);
 	free(f->req);
 	free(f->pe_st);
 	free(f->txn);
@@ -99,13 +101,13 @@ void s2sim_fabric_set_callbacks(s2sim_fabric *f,
 	f->cb = cb ? *cb : (struct s2sim_fabric_callbacks){ 0 };
 }
 
-uint32_t txn_alloc(struct s2sim_fabric *f)
+uint32_t fab_txn_alloc(struct s2sim_fabric *f)
 {
 	uint32_t ti;
 
-	if (f->txn_free != TXN_NIL) {
-		ti = f->txn_free;
-		f->txn_free = f->txn[ti].next_free;
+	if (f->fab_txn_free != TXN_NIL) {
+		ti = f->fab_txn_free;
+		f->fab_txn_free = f->txn[ti].next_free;
 	} else {
 		if (f->ntxn == f->txn_cap) {
 			uint32_t ncap = f->txn_cap ? f->txn_cap * 2 : 64;
@@ -125,11 +127,11 @@ uint32_t txn_alloc(struct s2sim_fabric *f)
 	return ti;
 }
 
-void txn_free(struct s2sim_fabric *f, uint32_t ti)
+void fab_txn_free(struct s2sim_fabric *f, uint32_t ti)
 {
 	f->txn[ti].in_use = 0;
-	f->txn[ti].next_free = f->txn_free;
-	f->txn_free = ti;
+	f->txn[ti].next_free = f->fab_txn_free;
+	f->fab_txn_free = ti;
 }
 
 void fab_fail(struct s2sim_fabric *f, int rc, const char *what)
@@ -178,7 +180,7 @@ int s2sim_fabric_note_install(s2sim_fabric *f, uint32_t pe, uint16_t vmid,
 	if (pe >= f->p.pes || size_log2 < 12 || size_log2 > 52)
 		return s2sim_err(&f->err, S2SIM_EMISUSE, "fabric: install on "
 				 "PE %u of size 2^%u", pe, size_log2);
-	changes = sf_note_install(&f->sf, pe, vmid, ipa, size_log2);
+	changes = fab_sf_note_install(&f->sf, pe, vmid, ipa, size_log2);
 	if (changes < 0)
 		return s2sim_err(&f->err, -changes, "fabric: snoop filter "
 				 "out of memory");
@@ -200,16 +202,16 @@ int s2sim_fabric_note_vmid_empty(s2sim_fabric *f, uint32_t pe,
 	if (pe >= f->p.pes)
 		return s2sim_err(&f->err, S2SIM_EMISUSE, "fabric: PE %u out "
 				 "of range", pe);
-	sf_note_vmid_empty(&f->sf, pe, vmid);
+	fab_sf_note_vmid_empty(&f->sf, pe, vmid);
 	return S2SIM_OK;
 }
 
-const struct s2sim_fabric_stats *s2sim_fabric_stats(const s2sim_fabric *f)
+const struct s2sim_fabric_stats *s2sim_fabric_get_stats(const s2sim_fabric *f)
 {
 	return &f->st;
 }
 
-const struct s2sim_fabric_pe_stats *s2sim_fabric_pe_stats(
+const struct s2sim_fabric_pe_stats *s2sim_fabric_get_pe_stats(
 	const s2sim_fabric *f, uint32_t pe)
 {
 	return pe < f->p.pes ? &f->pe_st[pe] : NULL;

@@ -121,7 +121,7 @@ struct s2sim_fabric {
 	struct requester *req;
 
 	struct txn *txn;
-	uint32_t ntxn, txn_cap, txn_free;
+	uint32_t ntxn, txn_cap, fab_txn_free;
 
 	/* time integrals behind the cycle counters */
 	uint64_t occ_all_ps, occ_op_ps, occ_sync_ps, full_ps, busy_ps,
@@ -133,15 +133,15 @@ struct s2sim_fabric {
 };
 
 /* dvm_op.c */
-int dvm_op_check(const struct s2sim_dvm_op *op, struct s2sim_errbuf *err);
+int fab_op_check(const struct s2sim_dvm_op *op, struct s2sim_errbuf *err);
 
 /* fabric_params.c */
-int fabric_params_check(const struct s2sim_fabric_params *p,
-			struct s2sim_errbuf *e);
+int fab_params_check(const struct s2sim_fabric_params *p,
+		     struct s2sim_errbuf *e);
 
 /* fabric.c */
-uint32_t txn_alloc(struct s2sim_fabric *f); /* TXN_NIL on ENOMEM */
-void txn_free(struct s2sim_fabric *f, uint32_t ti);
+uint32_t fab_txn_alloc(struct s2sim_fabric *f); /* TXN_NIL on ENOMEM */
+void fab_txn_free(struct s2sim_fabric *f, uint32_t ti);
 /* Schedule fn(f, arg) at t; on failure the fabric is marked broken, the
  * engine stopped and the error kept in f->err. */
 int fab_schedule(struct s2sim_fabric *f, s2sim_time_ps t, s2sim_event_fn fn,
@@ -150,32 +150,32 @@ int fab_schedule(struct s2sim_fabric *f, s2sim_time_ps t, s2sim_event_fn fn,
 void fab_fail(struct s2sim_fabric *f, int rc, const char *what);
 
 /* dvm_node.c */
-int node_init(struct s2sim_fabric *f);
-void node_fini(struct s2sim_fabric *f);
-void ev_req_arrive(s2sim_engine *eng, void *ctx, uint64_t ti);
-void node_account(struct s2sim_fabric *f, uint32_t d, s2sim_time_ps now);
+int fab_node_init(struct s2sim_fabric *f);
+void fab_node_fini(struct s2sim_fabric *f);
+void fab_ev_req_arrive(s2sim_engine *eng, void *ctx, uint64_t ti);
+void fab_node_account(struct s2sim_fabric *f, uint32_t d, s2sim_time_ps now);
 
 /* fabric_stats.c */
-void fabric_update_cycle_counters(struct s2sim_fabric *f);
+void fab_update_cycle_counters(struct s2sim_fabric *f);
 
 /* dvm_target.c */
-int targets_init(struct s2sim_fabric *f);
-void targets_fini(struct s2sim_fabric *f);
+int fab_targets_init(struct s2sim_fabric *f);
+void fab_targets_fini(struct s2sim_fabric *f);
 /* Reserve a non-sync snoop of txn `ti` from node `d` to target `pe`,
  * no earlier than *cursor (the node's fan-out position, advanced);
  * returns when the target's ack reaches the node. */
-s2sim_time_ps tgt_snoop_op(struct s2sim_fabric *f, uint32_t d, uint32_t pe,
-			   uint32_t ti, s2sim_time_ps *cursor);
-s2sim_time_ps tgt_snoop_sync(struct s2sim_fabric *f, uint32_t d,
-			     uint32_t pe, s2sim_time_ps *cursor);
+s2sim_time_ps fab_tgt_snoop_op(struct s2sim_fabric *f, uint32_t d, uint32_t pe,
+			       uint32_t ti, s2sim_time_ps *cursor);
+s2sim_time_ps fab_tgt_snoop_sync(struct s2sim_fabric *f, uint32_t d,
+				 uint32_t pe, s2sim_time_ps *cursor);
 /* A non-shareable TLBI of txn `ti` at its PE at t. */
-int tgt_local(struct s2sim_fabric *f, uint32_t ti, s2sim_time_ps t);
+int fab_tgt_local(struct s2sim_fabric *f, uint32_t ti, s2sim_time_ps t);
 
 /* requester.c: the node reports completions (times at the requester). */
-void req_op_completed(struct s2sim_fabric *f, uint32_t ti,
-		      s2sim_time_ps comp_t);
-void req_sync_completed(struct s2sim_fabric *f, uint32_t pe,
-			s2sim_time_ps comp_t);
+void fab_req_op_completed(struct s2sim_fabric *f, uint32_t ti,
+			  s2sim_time_ps comp_t);
+void fab_req_sync_completed(struct s2sim_fabric *f, uint32_t pe,
+			    s2sim_time_ps comp_t);
 
 static inline s2sim_time_ps max_t(s2sim_time_ps a, s2sim_time_ps b)
 {

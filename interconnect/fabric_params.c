@@ -123,8 +123,8 @@ static int check_filter(const struct s2sim_fabric_params *p,
 	return S2SIM_OK;
 }
 
-int fabric_params_check(const struct s2sim_fabric_params *p,
-			struct s2sim_errbuf *e)
+int fab_params_check(const struct s2sim_fabric_params *p,
+		     struct s2sim_errbuf *e)
 {
 	int rc = check_topology(p, e);
 

@@ -14,8 +14,8 @@
 #include <s2sim/fabric.h>
 #include "interconnect/fabric_internal.h"
 
-static int req_check(struct s2sim_fabric *f, uint32_t pe, s2sim_time_ps t,
-		     const char *what)
+static int fab_req_check(struct s2sim_fabric *f, uint32_t pe, s2sim_time_ps t,
+			 const char *what)
 {
 	struct requester *rq;
 
@@ -39,26 +39,26 @@ static int req_check(struct s2sim_fabric *f, uint32_t pe, s2sim_time_ps t,
 }
 
 /* Send DVMOp txn `ti` from its PE at t. */
-static int req_send_op(struct s2sim_fabric *f, uint32_t ti, s2sim_time_ps t)
+static int fab_req_send_op(struct s2sim_fabric *f, uint32_t ti, s2sim_time_ps t)
 {
 	struct requester *rq = &f->req[f->txn[ti].pe];
 
 	rq->outstanding++;
 	rq->since_sync = true;
-	return fab_schedule(f, t + rq->travel, ev_req_arrive, ti);
+	return fab_schedule(f, t + rq->travel, fab_ev_req_arrive, ti);
 }
 
 int s2sim_fabric_tlbi(s2sim_fabric *f, uint32_t pe, s2sim_time_ps t,
 		      const struct s2sim_dvm_op *op)
 {
-	int rc = req_check(f, pe, t, "TLBI");
+	int rc = fab_req_check(f, pe, t, "TLBI");
 	uint32_t ti;
 
 	if (rc == S2SIM_OK)
-		rc = dvm_op_check(op, &f->err);
+		rc = fab_op_check(op, &f->err);
 	if (rc != S2SIM_OK)
 		return rc;
-	ti = txn_alloc(f);
+	ti = fab_txn_alloc(f);
 	if (ti == TXN_NIL)
 		return s2sim_err(&f->err, S2SIM_ENOMEM, "fabric: TLBI: out "
 				 "of memory");
@@ -68,10 +68,10 @@ int s2sim_fabric_tlbi(s2sim_fabric *f, uint32_t pe, s2sim_time_ps t,
 	if (op->share == S2SIM_DVM_NSH) {
 		f->txn[ti].type = TXN_LOCAL;
 		f->st.local_tlbi++;
-		return tgt_local(f, ti, t);
+		return fab_tgt_local(f, ti, t);
 	}
 	f->txn[ti].type = TXN_OP;
-	return req_send_op(f, ti, t);
+	return fab_req_send_op(f, ti, t);
 }
 
 static void ev_dsb_done(s2sim_engine *eng, void *ctx, uint64_t arg)
@@ -88,15 +88,15 @@ static void ev_dsb_done(s2sim_engine *eng, void *ctx, uint64_t arg)
 		f->cb.sync_done(f->cb.ctx, pe, now);
 }
 
-static int req_finish_at(struct s2sim_fabric *f, uint32_t pe,
-			 s2sim_time_ps t)
+static int fab_req_finish_at(struct s2sim_fabric *f, uint32_t pe,
+			     s2sim_time_ps t)
 {
 	f->req[pe].dsb = DSB_FINISH;
 	return fab_schedule(f, t, ev_dsb_done, pe);
 }
 
 /* Send the DVMSync once the PE's DVMOps all have their Comp. */
-static int req_try_sync(struct s2sim_fabric *f, uint32_t pe)
+static int fab_req_try_sync(struct s2sim_fabric *f, uint32_t pe)
 {
 	struct requester *rq = &f->req[pe];
 	s2sim_time_ps depart;
@@ -104,7 +104,7 @@ static int req_try_sync(struct s2sim_fabric *f, uint32_t pe)
 
 	if (rq->outstanding)
 		return S2SIM_OK;
-	ti = txn_alloc(f);
+	ti = fab_txn_alloc(f);
 	if (ti == TXN_NIL) {
 		fab_fail(f, S2SIM_ENOMEM, "DVMSync");
 		return S2SIM_ENOMEM;
@@ -115,12 +115,12 @@ static int req_try_sync(struct s2sim_fabric *f, uint32_t pe)
 	f->txn[ti].issue_t = depart;
 	rq->since_sync = false;
 	rq->dsb = DSB_SYNC;
-	return fab_schedule(f, depart + rq->travel, ev_req_arrive, ti);
+	return fab_schedule(f, depart + rq->travel, fab_ev_req_arrive, ti);
 }
 
 int s2sim_fabric_dsb_ish(s2sim_fabric *f, uint32_t pe, s2sim_time_ps t)
 {
-	int rc = req_check(f, pe, t, "DSB ISH");
+	int rc = fab_req_check(f, pe, t, "DSB ISH");
 	struct requester *rq;
 
 	if (rc != S2SIM_OK)
@@ -132,18 +132,18 @@ int s2sim_fabric_dsb_ish(s2sim_fabric *f, uint32_t pe, s2sim_time_ps t)
 	if (!rq->since_sync && !rq->outstanding) {
 		/* Nothing to synchronise: no DVMSync leaves the PE. */
 		f->st.dsb_ish_elided++;
-		return req_finish_at(f, pe, max_t(t + f->nsh_ps,
-						  f->tgt.local_done[pe]));
+		return fab_req_finish_at(f, pe, max_t(t + f->nsh_ps,
+						      f->tgt.local_done[pe]));
 	}
 	rq->dsb = DSB_WAIT_OPS;
 	rq->sync_t = t;
-	return req_try_sync(f, pe);
+	return fab_req_try_sync(f, pe);
 }
 
 int s2sim_fabric_barrier(s2sim_fabric *f, uint32_t pe, s2sim_time_ps t,
 			 enum s2sim_barrier b, s2sim_time_ps *done)
 {
-	int rc = req_check(f, pe, t, "barrier");
+	int rc = fab_req_check(f, pe, t, "barrier");
 
 	if (rc != S2SIM_OK)
 		return rc;
@@ -162,8 +162,8 @@ int s2sim_fabric_barrier(s2sim_fabric *f, uint32_t pe, s2sim_time_ps t,
 			 "unknown", (int)b);
 }
 
-void req_op_completed(struct s2sim_fabric *f, uint32_t ti,
-		      s2sim_time_ps comp_t)
+void fab_req_op_completed(struct s2sim_fabric *f, uint32_t ti,
+			  s2sim_time_ps comp_t)
 {
 	const struct txn *tx = &f->txn[ti];
 	uint32_t pe = tx->pe;
@@ -174,17 +174,17 @@ void req_op_completed(struct s2sim_fabric *f, uint32_t ti,
 	rq->outstanding--;
 	rq->last_comp = max_t(rq->last_comp, comp_t);
 	if (rq->dsb == DSB_WAIT_OPS)
-		req_try_sync(f, pe);
+		fab_req_try_sync(f, pe);
 }
 
 /* The erratum 4118414 workaround's second pair: `TLBI VALE1IS, XZR;
  * DSB ISH` (Linux __tlbi_sync_s1ish), issued when the first sync's Comp
  * is back.  The op is broadcast and charged like any other; it names
  * nothing the model caches, so no apply callback is made for it. */
-static void req_repeat(struct s2sim_fabric *f, uint32_t pe, s2sim_time_ps t)
+static void fab_req_repeat(struct s2sim_fabric *f, uint32_t pe, s2sim_time_ps t)
 {
 	struct requester *rq = &f->req[pe];
-	uint32_t ti = txn_alloc(f);
+	uint32_t ti = fab_txn_alloc(f);
 
 	if (ti == TXN_NIL) {
 		fab_fail(f, S2SIM_ENOMEM, "erratum repeat");
@@ -199,15 +199,15 @@ static void req_repeat(struct s2sim_fabric *f, uint32_t pe, s2sim_time_ps t)
 	rq->dsb = DSB_WAIT_OPS;
 	rq->sync_t = t;
 	f->st.erratum_repeats++;
-	req_send_op(f, ti, t);
+	fab_req_send_op(f, ti, t);
 }
 
-void req_sync_completed(struct s2sim_fabric *f, uint32_t pe,
-			s2sim_time_ps comp_t)
+void fab_req_sync_completed(struct s2sim_fabric *f, uint32_t pe,
+			    s2sim_time_ps comp_t)
 {
 	if (f->p.erratum_repeat_tlbi && !f->req[pe].repeat_done) {
-		req_repeat(f, pe, comp_t);
+		fab_req_repeat(f, pe, comp_t);
 		return;
 	}
-	req_finish_at(f, pe, max_t(comp_t, f->tgt.local_done[pe]));
+	fab_req_finish_at(f, pe, max_t(comp_t, f->tgt.local_done[pe]));
 }

@@ -14,8 +14,8 @@ static unsigned log2_u64(uint64_t v)
 	return 63u - (unsigned)__builtin_clzll(v);
 }
 
-int sf_init(struct snoop_filter *sf, const struct s2sim_fabric_params *p,
-	    struct s2sim_fabric_stats *st)
+int fab_sf_init(struct snoop_filter *sf, const struct s2sim_fabric_params *p,
+		struct s2sim_fabric_stats *st)
 {
 	uint32_t limit = p->filter == S2SIM_SNOOP_FILTER_VMID
 				 ? p->vmid_filter_entries : 0;
@@ -29,17 +29,17 @@ int sf_init(struct snoop_filter *sf, const struct s2sim_fabric_params *p,
 	sf->scratch = calloc(sf->words, sizeof(*sf->scratch));
 	if (!sf->scratch)
 		return S2SIM_ENOMEM;
-	rc = vt_init(&sf->vt, sf->words, limit);
+	rc = fab_vt_init(&sf->vt, sf->words, limit);
 	if (rc == S2SIM_OK && sf->kind == S2SIM_SNOOP_FILTER_ADDRESS)
-		rc = ad_init(&sf->ad, p->addr_sets, p->addr_ways,
-			     log2_u64(p->addr_region_bytes), sf->words);
+		rc = fab_ad_init(&sf->ad, p->addr_sets, p->addr_ways,
+				 log2_u64(p->addr_region_bytes), sf->words);
 	return rc;
 }
 
-void sf_fini(struct snoop_filter *sf)
+void fab_sf_fini(struct snoop_filter *sf)
 {
-	vt_fini(&sf->vt);
-	ad_fini(&sf->ad);
+	fab_vt_fini(&sf->vt);
+	fab_ad_fini(&sf->ad);
 	free(sf->scratch);
 	sf->scratch = NULL;
 }
@@ -73,7 +73,7 @@ static enum sf_answer select_address(struct snoop_filter *sf, uint16_t vmid,
 	}
 	copy_vector(sf, vt->wide + (size_t)e * vt->words);
 	for (uint64_t r = first; r <= last; r++) {
-		if (ad_lookup(&sf->ad, vmid, r, sf->scratch))
+		if (fab_ad_lookup(&sf->ad, vmid, r, sf->scratch))
 			sf->st->filter_hits++;
 		else
 			sf->st->filter_misses++;
@@ -83,8 +83,8 @@ static enum sf_answer select_address(struct snoop_filter *sf, uint16_t vmid,
 	return SF_SET;
 }
 
-enum sf_answer sf_select(struct snoop_filter *sf,
-			 const struct s2sim_dvm_op *op, uint32_t *lookups)
+enum sf_answer fab_sf_select(struct snoop_filter *sf,
+			     const struct s2sim_dvm_op *op, uint32_t *lookups)
 {
 	uint64_t lo, hi;
 	uint32_t e;
@@ -94,7 +94,7 @@ enum sf_answer sf_select(struct snoop_filter *sf,
 	if (sf->kind == S2SIM_SNOOP_FILTER_NONE)
 		return SF_ALL;
 	*lookups = 1;
-	e = vt_entry(&sf->vt, op->vmid);
+	e = fab_vt_entry(&sf->vt, op->vmid);
 	if (op->kind == S2SIM_DVM_ALLE1 || e == VT_UNTRACKED) {
 		sf->st->filter_lookups++;
 		sf->st->filter_broadcasts++;
@@ -126,13 +126,13 @@ static int mark_regions(struct snoop_filter *sf, uint32_t pe, uint16_t vmid,
 	int changes = 0;
 
 	for (uint64_t r = first; r < first + n; r++)
-		changes += ad_mark(&sf->ad, vmid, r, pe,
-				   &sf->st->filter_evictions);
+		changes += fab_ad_mark(&sf->ad, vmid, r, pe,
+				       &sf->st->filter_evictions);
 	return changes;
 }
 
-int sf_note_install(struct snoop_filter *sf, uint32_t pe, uint16_t vmid,
-		    uint64_t ipa, unsigned size_log2)
+int fab_sf_note_install(struct snoop_filter *sf, uint32_t pe, uint16_t vmid,
+			uint64_t ipa, unsigned size_log2)
 {
 	bool wide = false, untracked;
 	int changes;
@@ -143,7 +143,7 @@ int sf_note_install(struct snoop_filter *sf, uint32_t pe, uint16_t vmid,
 	    size_log2 > sf->ad.shift &&
 	    (UINT64_C(1) << (size_log2 - sf->ad.shift)) > ADDR_MAX_MARK)
 		wide = true;
-	changes = vt_set(&sf->vt, vmid, pe, wide, &untracked);
+	changes = fab_vt_set(&sf->vt, vmid, pe, wide, &untracked);
 	if (changes < 0)
 		return changes;
 	if (untracked)
@@ -153,10 +153,10 @@ int sf_note_install(struct snoop_filter *sf, uint32_t pe, uint16_t vmid,
 	return changes;
 }
 
-void sf_note_vmid_empty(struct snoop_filter *sf, uint32_t pe, uint16_t vmid)
+void fab_sf_note_vmid_empty(struct snoop_filter *sf, uint32_t pe, uint16_t vmid)
 {
 	/* Directory bits of `pe` for this VMID are left in place: the
 	 * presence vector masks them, and keeping them is conservative. */
 	if (sf->kind != S2SIM_SNOOP_FILTER_NONE)
-		vt_clear(&sf->vt, vmid, pe);
+		fab_vt_clear(&sf->vt, vmid, pe);
 }

@@ -67,49 +67,50 @@ struct snoop_filter {
 	struct s2sim_fabric_stats *st;
 };
 
-/* What sf_select() answered. */
+/* What fab_sf_select() answered. */
 enum sf_answer {
 	SF_ALL = 0, /* snoop every requester */
 	SF_SET,     /* snoop the PEs set in sf->scratch */
 };
 
-int vt_init(struct vmid_table *vt, uint32_t words, uint32_t limit);
-void vt_fini(struct vmid_table *vt);
+int fab_vt_init(struct vmid_table *vt, uint32_t words, uint32_t limit);
+void fab_vt_fini(struct vmid_table *vt);
 /* Set `pe` in the presence (and with `wide`, the wide) vector of `vmid`.
  * Returns the number of bits that changed (0..2), or -S2SIM_ENOMEM.
  * *untracked is set when the VMID has no entry (table full). */
-int vt_set(struct vmid_table *vt, uint16_t vmid, uint32_t pe, bool wide,
-	   bool *untracked);
-void vt_clear(struct vmid_table *vt, uint16_t vmid, uint32_t pe);
+int fab_vt_set(struct vmid_table *vt, uint16_t vmid, uint32_t pe, bool wide,
+	       bool *untracked);
+void fab_vt_clear(struct vmid_table *vt, uint16_t vmid, uint32_t pe);
 /* The entry of `vmid`, VT_NONE or VT_UNTRACKED. */
-static inline uint32_t vt_entry(const struct vmid_table *vt, uint16_t vmid)
+static inline uint32_t fab_vt_entry(const struct vmid_table *vt, uint16_t vmid)
 {
 	return vt->slot[vmid];
 }
 
-int ad_init(struct addr_dir *ad, uint32_t sets, uint32_t ways,
-	    unsigned shift, uint32_t words);
-void ad_fini(struct addr_dir *ad);
+int fab_ad_init(struct addr_dir *ad, uint32_t sets, uint32_t ways,
+		unsigned shift, uint32_t words);
+void fab_ad_fini(struct addr_dir *ad);
 /* Record `pe` as a sharer of (vmid, region); returns 1 when the directory
  * changed.  Counts evictions in *evictions. */
-int ad_mark(struct addr_dir *ad, uint16_t vmid, uint64_t region,
-	    uint32_t pe, uint64_t *evictions);
+int fab_ad_mark(struct addr_dir *ad, uint16_t vmid, uint64_t region,
+		uint32_t pe, uint64_t *evictions);
 /* OR into `acc` what the directory knows about (vmid, region); returns
  * true on a hit. */
-bool ad_lookup(struct addr_dir *ad, uint16_t vmid, uint64_t region,
-	       uint64_t *acc);
+bool fab_ad_lookup(struct addr_dir *ad, uint16_t vmid, uint64_t region,
+		   uint64_t *acc);
 
-int sf_init(struct snoop_filter *sf, const struct s2sim_fabric_params *p,
-	    struct s2sim_fabric_stats *st);
-void sf_fini(struct snoop_filter *sf);
+int fab_sf_init(struct snoop_filter *sf, const struct s2sim_fabric_params *p,
+		struct s2sim_fabric_stats *st);
+void fab_sf_fini(struct snoop_filter *sf);
 /* Targets of `op` (SF_SET: in sf->scratch); *lookups receives the filter
  * lookups made, for the latency. */
-enum sf_answer sf_select(struct snoop_filter *sf,
-			 const struct s2sim_dvm_op *op, uint32_t *lookups);
+enum sf_answer fab_sf_select(struct snoop_filter *sf,
+			     const struct s2sim_dvm_op *op, uint32_t *lookups);
 /* Returns the filter state changes made (each costs an update), or
  * -S2SIM_ENOMEM. */
-int sf_note_install(struct snoop_filter *sf, uint32_t pe, uint16_t vmid,
-		    uint64_t ipa, unsigned size_log2);
-void sf_note_vmid_empty(struct snoop_filter *sf, uint32_t pe, uint16_t vmid);
+int fab_sf_note_install(struct snoop_filter *sf, uint32_t pe, uint16_t vmid,
+			uint64_t ipa, unsigned size_log2);
+void fab_sf_note_vmid_empty(struct snoop_filter *sf, uint32_t pe,
+			    uint16_t vmid);
 
 #endif

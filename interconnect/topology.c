@@ -6,7 +6,7 @@
 
 #include "interconnect/topology.h"
 
-uint32_t topo_pe_xp(const struct s2sim_fabric_params *p, uint32_t pe)
+uint32_t fab_topo_pe_xp(const struct s2sim_fabric_params *p, uint32_t pe)
 {
 	return pe / p->pes_per_xp;
 }
@@ -16,8 +16,8 @@ static uint32_t absdiff(uint32_t a, uint32_t b)
 	return a > b ? a - b : b - a;
 }
 
-uint32_t topo_xps_between(const struct s2sim_fabric_params *p, uint32_t a,
-			  uint32_t b)
+uint32_t fab_topo_xps_between(const struct s2sim_fabric_params *p, uint32_t a,
+			      uint32_t b)
 {
 	uint32_t ax = a % p->mesh_x, ay = a / p->mesh_x;
 	uint32_t bx = b % p->mesh_x, by = b / p->mesh_x;
@@ -28,11 +28,11 @@ uint32_t topo_xps_between(const struct s2sim_fabric_params *p, uint32_t a,
 /* The nearest DVM node of `pe` in XPs passed; the lowest index on ties. */
 static uint32_t nearest_dn(const struct s2sim_fabric_params *p, uint32_t pe)
 {
-	uint32_t xp = topo_pe_xp(p, pe);
-	uint32_t best = 0, best_d = topo_xps_between(p, xp, p->dn_xp[0]);
+	uint32_t xp = fab_topo_pe_xp(p, pe);
+	uint32_t best = 0, best_d = fab_topo_xps_between(p, xp, p->dn_xp[0]);
 
 	for (uint32_t d = 1; d < p->dn_count; d++) {
-		uint32_t dist = topo_xps_between(p, xp, p->dn_xp[d]);
+		uint32_t dist = fab_topo_xps_between(p, xp, p->dn_xp[d]);
 
 		if (dist < best_d) {
 			best = d;
@@ -42,8 +42,8 @@ static uint32_t nearest_dn(const struct s2sim_fabric_params *p, uint32_t pe)
 	return best;
 }
 
-int topo_init(struct fabric_topo *t, const struct s2sim_fabric_params *p,
-	      s2sim_clock fabric_clock)
+int fab_topo_init(struct fabric_topo *t, const struct s2sim_fabric_params *p,
+		  s2sim_clock fabric_clock)
 {
 	size_t n = (size_t)p->dn_count * p->pes;
 
@@ -53,14 +53,14 @@ int topo_init(struct fabric_topo *t, const struct s2sim_fabric_params *p,
 	t->xps_passed = calloc(n, sizeof(*t->xps_passed));
 	t->travel = calloc(n, sizeof(*t->travel));
 	if (!t->pe_dn || !t->xps_passed || !t->travel) {
-		topo_fini(t);
+		fab_topo_fini(t);
 		return S2SIM_ENOMEM;
 	}
 	for (uint32_t d = 0; d < p->dn_count; d++) {
 		for (uint32_t pe = 0; pe < p->pes; pe++) {
 			size_t i = (size_t)d * p->pes + pe;
-			uint32_t xps = topo_xps_between(p, topo_pe_xp(p, pe),
-							p->dn_xp[d]);
+			uint32_t xp = fab_topo_pe_xp(p, pe);
+			uint32_t xps = fab_topo_xps_between(p, xp, p->dn_xp[d]);
 
 			t->xps_passed[i] = xps;
 			t->travel[i] = s2sim_clock_cycles(
@@ -72,7 +72,7 @@ int topo_init(struct fabric_topo *t, const struct s2sim_fabric_params *p,
 	return S2SIM_OK;
 }
 
-void topo_fini(struct fabric_topo *t)
+void fab_topo_fini(struct fabric_topo *t)
 {
 	free(t->pe_dn);
 	free(t->xps_passed);

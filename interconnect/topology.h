@@ -19,18 +19,18 @@ struct fabric_topo {
 };
 
 /* The XP of PE `pe` (row-major index). */
-uint32_t topo_pe_xp(const struct s2sim_fabric_params *p, uint32_t pe);
+uint32_t fab_topo_pe_xp(const struct s2sim_fabric_params *p, uint32_t pe);
 /* XPs a message between XPs a and b passes through (>= 1). */
-uint32_t topo_xps_between(const struct s2sim_fabric_params *p, uint32_t a,
-			  uint32_t b);
+uint32_t fab_topo_xps_between(const struct s2sim_fabric_params *p, uint32_t a,
+			      uint32_t b);
 
 /* Build the tables; `p` must have been validated.  S2SIM_ENOMEM. */
-int topo_init(struct fabric_topo *t, const struct s2sim_fabric_params *p,
-	      s2sim_clock fabric_clock);
-void topo_fini(struct fabric_topo *t);
+int fab_topo_init(struct fabric_topo *t, const struct s2sim_fabric_params *p,
+		  s2sim_clock fabric_clock);
+void fab_topo_fini(struct fabric_topo *t);
 
-static inline s2sim_time_ps topo_travel(const struct fabric_topo *t,
-					uint32_t dn, uint32_t pe)
+static inline s2sim_time_ps fab_topo_travel(const struct fabric_topo *t,
+					    uint32_t dn, uint32_t pe)
 {
 	return t->travel[(size_t)dn * t->pes + pe];
 }

@@ -28,7 +28,7 @@ static int ring_grow(struct u32_ring *r)
 	return S2SIM_OK;
 }
 
-int u32_ring_push(struct u32_ring *r, uint32_t v)
+int fab_ring_push(struct u32_ring *r, uint32_t v)
 {
 	if (r->len == r->cap && ring_grow(r) != S2SIM_OK)
 		return S2SIM_ENOMEM;
@@ -37,7 +37,7 @@ int u32_ring_push(struct u32_ring *r, uint32_t v)
 	return S2SIM_OK;
 }
 
-uint32_t u32_ring_pop(struct u32_ring *r)
+uint32_t fab_ring_pop(struct u32_ring *r)
 {
 	uint32_t v = r->buf[r->head];
 
@@ -46,7 +46,7 @@ uint32_t u32_ring_pop(struct u32_ring *r)
 	return v;
 }
 
-void u32_ring_free(struct u32_ring *r)
+void fab_ring_free(struct u32_ring *r)
 {
 	free(r->buf);
 	r->buf = NULL;

@@ -14,13 +14,13 @@ struct u32_ring {
 };
 
 /* S2SIM_OK or S2SIM_ENOMEM (the ring is unchanged then). */
-int u32_ring_push(struct u32_ring *r, uint32_t v);
+int fab_ring_push(struct u32_ring *r, uint32_t v);
 /* Remove and return the oldest item; the ring must not be empty. */
-uint32_t u32_ring_pop(struct u32_ring *r);
-static inline uint32_t u32_ring_peek(const struct u32_ring *r)
+uint32_t fab_ring_pop(struct u32_ring *r);
+static inline uint32_t fab_ring_peek(const struct u32_ring *r)
 {
 	return r->buf[r->head];
 }
-void u32_ring_free(struct u32_ring *r);
+void fab_ring_free(struct u32_ring *r);
 
 #endif

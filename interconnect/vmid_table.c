@@ -11,7 +11,7 @@
 #include "interconnect/pe_bitmap.h"
 #include "interconnect/snoop_filter.h"
 
-int vt_init(struct vmid_table *vt, uint32_t words, uint32_t limit)
+int fab_vt_init(struct vmid_table *vt, uint32_t words, uint32_t limit)
 {
 	*vt = (struct vmid_table){ .words = words, .free_head = VT_NONE };
 	vt->limit = limit && limit < VT_VMIDS ? limit : VT_VMIDS;
@@ -23,7 +23,7 @@ int vt_init(struct vmid_table *vt, uint32_t words, uint32_t limit)
 	return S2SIM_OK;
 }
 
-void vt_fini(struct vmid_table *vt)
+void fab_vt_fini(struct vmid_table *vt)
 {
 	free(vt->slot);
 	free(vt->ent_vmid);
@@ -44,7 +44,7 @@ static int grow_array(void **arr, size_t elem, uint32_t ncap)
 	return S2SIM_OK;
 }
 
-static int vt_grow(struct vmid_table *vt)
+static int fab_vt_grow(struct vmid_table *vt)
 {
 	uint32_t ncap = vt->cap ? vt->cap * 2 : 16;
 	size_t bm = (size_t)vt->words * sizeof(uint64_t);
@@ -62,7 +62,7 @@ static int vt_grow(struct vmid_table *vt)
 }
 
 /* A free entry: S2SIM_ELIMIT when `limit` entries are in use. */
-static int vt_alloc(struct vmid_table *vt, uint32_t *out)
+static int fab_vt_alloc(struct vmid_table *vt, uint32_t *out)
 {
 	uint32_t e;
 
@@ -72,7 +72,7 @@ static int vt_alloc(struct vmid_table *vt, uint32_t *out)
 	} else {
 		if (vt->used == vt->limit)
 			return S2SIM_ELIMIT;
-		if (vt->used == vt->cap && vt_grow(vt) != S2SIM_OK)
+		if (vt->used == vt->cap && fab_vt_grow(vt) != S2SIM_OK)
 			return S2SIM_ENOMEM;
 		e = vt->used++;
 	}
@@ -83,8 +83,8 @@ static int vt_alloc(struct vmid_table *vt, uint32_t *out)
 	return S2SIM_OK;
 }
 
-int vt_set(struct vmid_table *vt, uint16_t vmid, uint32_t pe, bool wide,
-	   bool *untracked)
+int fab_vt_set(struct vmid_table *vt, uint16_t vmid, uint32_t pe, bool wide,
+	       bool *untracked)
 {
 	uint32_t e = vt->slot[vmid];
 	int changes = 0;
@@ -95,7 +95,7 @@ int vt_set(struct vmid_table *vt, uint16_t vmid, uint32_t pe, bool wide,
 		return 0;
 	}
 	if (e == VT_NONE) {
-		int rc = vt_alloc(vt, &e);
+		int rc = fab_vt_alloc(vt, &e);
 
 		if (rc == S2SIM_ELIMIT) {
 			/* No entry: every op of this VMID is broadcast from
@@ -118,7 +118,7 @@ int vt_set(struct vmid_table *vt, uint16_t vmid, uint32_t pe, bool wide,
 	return changes;
 }
 
-void vt_clear(struct vmid_table *vt, uint16_t vmid, uint32_t pe)
+void fab_vt_clear(struct vmid_table *vt, uint16_t vmid, uint32_t pe)
 {
 	uint32_t e = vt->slot[vmid];
 

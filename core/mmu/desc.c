@@ -115,8 +115,8 @@ uint64_t s2sim_desc_output_addr(uint64_t d, unsigned level)
 	return d & S2SIM_DESC_OA_MASK & ~low;
 }
 
-/* D8.3.1.2: MemAttr[3:0], bits[5:2] (HCR_EL2.FWB = 0); D8.6 "Stage 2 memory
- * type and Cacheability attributes when FWB is disabled". */
+/* D8.3.1.2: MemAttr[3:0], bits[5:2] (HCR_EL2.FWB = 0); "Stage 2 memory type
+ * and Cacheability attributes when FWB is disabled". */
 unsigned s2sim_desc_memattr(uint64_t d)
 {
 	return (unsigned)((d & S2SIM_DESC_MEMATTR) >> S2SIM_DESC_MEMATTR_SHIFT);
@@ -135,21 +135,21 @@ unsigned s2sim_desc_sh(uint64_t d)
 	return (unsigned)((d & S2SIM_DESC_SH) >> S2SIM_DESC_SH_SHIFT);
 }
 
-/* D8.3.1.2: AF, bit[10]; D8.5 "The Access flag": 0 gives an Access flag
+/* D8.3.1.2: AF, bit[10]; "The Access flag": 0 gives an Access flag
  * fault unless VTCR_EL2.HA is 1. */
 bool s2sim_desc_af(uint64_t d)
 {
 	return (d & S2SIM_DESC_AF) != 0;
 }
 
-/* D8.3.1.2: DBM, bit[51]; D8.5 "Hardware management of the dirty state":
+/* D8.3.1.2: DBM, bit[51]; "Hardware management of the dirty state":
  * with VTCR_EL2.HD a write to a DBM = 1 entry sets S2AP[1]. */
 bool s2sim_desc_dbm(uint64_t d)
 {
 	return (d & S2SIM_DESC_DBM) != 0;
 }
 
-/* D8.3.1.2: Contiguous, bit[52]; D8.7 "The Contiguous bit": a hint that 16
+/* D8.3.1.2: Contiguous, bit[52]; D8.7.1 "The Contiguous bit": a hint that 16
  * adjacent entries (4 KiB granule) share attributes and map contiguously. */
 bool s2sim_desc_contiguous(uint64_t d)
 {
@@ -195,16 +195,16 @@ unsigned s2sim_desc_perms(uint64_t d, bool xnx)
 	return p | xn_exec[xn];
 }
 
-unsigned s2sim_access_perm(enum s2sim_access acc)
+unsigned s2sim_access_perm(enum s2sim_acc acc)
 {
 	switch (acc) {
-	case S2SIM_ACCESS_WRITE:
+	case S2SIM_ACC_WRITE:
 		return S2SIM_PERM_W;
-	case S2SIM_ACCESS_EXEC:
+	case S2SIM_ACC_EXEC:
 		return S2SIM_PERM_X;
-	case S2SIM_ACCESS_EXEC_EL0:
+	case S2SIM_ACC_EXEC_EL0:
 		return S2SIM_PERM_X_EL0;
-	case S2SIM_ACCESS_READ:
+	case S2SIM_ACC_READ:
 	default:
 		return S2SIM_PERM_R;
 	}
@@ -265,13 +265,13 @@ unsigned s2sim_fault_dfsc(enum s2sim_fault f, unsigned level)
 /* D24.2.46: EC 0x24 (Data Abort from a lower EL) or 0x20 (Instruction
  * Abort from a lower EL), IL = 1, ISS.WnR (bit 6) for writes. */
 uint64_t s2sim_fault_esr(enum s2sim_fault f, unsigned level,
-			 enum s2sim_access acc)
+			 enum s2sim_acc acc)
 {
-	bool ifetch = acc == S2SIM_ACCESS_EXEC || acc == S2SIM_ACCESS_EXEC_EL0;
+	bool ifetch = acc == S2SIM_ACC_EXEC || acc == S2SIM_ACC_EXEC_EL0;
 	uint64_t ec = ifetch ? 0x20 : 0x24;
 	uint64_t iss = s2sim_fault_dfsc(f, level);
 
-	if (acc == S2SIM_ACCESS_WRITE)
+	if (acc == S2SIM_ACC_WRITE)
 		iss |= 1u << 6;
 	return ec << 26 | 1ull << 25 | iss;
 }

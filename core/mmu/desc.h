@@ -8,9 +8,9 @@
  *   D8.3   "Translation table descriptor formats": invalid / table / block /
  *          page encodings, output address field;
  *   D8.4   "Memory access control": stage-2 S2AP and XN (FEAT_XNX);
- *   D8.5   "Hardware updates": AF, DBM;
- *   D8.6   "Memory region attributes": MemAttr, SH;
- *   D8.7   "The Contiguous bit"; D8.17.2 FEAT_BBML1's nT;
+ *          "The Access flag", "Hardware management of the dirty state" (AF,
+ *          DBM), the stage-2 memory type sections (MemAttr, SH);
+ *   D8.7.1 "The Contiguous bit"; D8.17.2 FEAT_BBML1's nT;
  *   D8.15  "MMU fault types" and D24.2.46 ESR_EL2 / D24.2.76 HPFAR_EL2:
  *          the fault syndromes.
  * QEMU's target/arm/ptw.c (get_phys_addr_lpae, get_S2prot,
@@ -48,7 +48,7 @@ extern "C" {
 #define S2SIM_DESC_XN_SHIFT   53                  /* XN[1:0], bits[54:53] */
 #define S2SIM_DESC_XN         (3ull << 53)
 
-/* Stage-2 MemAttr values (D8.6.5, FEAT_S2FWB off). */
+/* Stage-2 MemAttr values (HCR_EL2.FWB = 0). */
 #define S2SIM_MEMATTR_DEVICE_nGnRE 0x1ull
 #define S2SIM_MEMATTR_NORMAL_WB    0xfull /* Outer WB, Inner WB */
 #define S2SIM_SH_INNER             0x3ull
@@ -77,11 +77,11 @@ enum {
 };
 
 /* Access types of a translation. */
-enum s2sim_access {
-	S2SIM_ACCESS_READ = 0,
-	S2SIM_ACCESS_WRITE,
-	S2SIM_ACCESS_EXEC,     /* instruction fetch from EL1 */
-	S2SIM_ACCESS_EXEC_EL0, /* instruction fetch from EL0 */
+enum s2sim_acc {
+	S2SIM_ACC_READ = 0,
+	S2SIM_ACC_WRITE,
+	S2SIM_ACC_EXEC,     /* instruction fetch from EL1 */
+	S2SIM_ACC_EXEC_EL0, /* instruction fetch from EL0 */
 };
 
 /* Stage-2 MMU fault classes (D8.15); NONE means no fault. */
@@ -134,7 +134,7 @@ bool s2sim_desc_nt(uint64_t d, unsigned level);
 /* R, W, X, X_EL0 granted by a leaf (S2AP and XN); `xnx` = FEAT_XNX. */
 unsigned s2sim_desc_perms(uint64_t d, bool xnx);
 /* The permission an access needs. */
-unsigned s2sim_access_perm(enum s2sim_access acc);
+unsigned s2sim_access_perm(enum s2sim_acc acc);
 
 /* --- building descriptors --- */
 
@@ -154,7 +154,7 @@ unsigned s2sim_fault_dfsc(enum s2sim_fault f, unsigned level);
 /* ESR_EL2 of a stage-2 abort from a lower EL (EC 0x24 data, 0x20
  * instruction; IL = 1; ISS = WnR and DFSC; ISV = 0). */
 uint64_t s2sim_fault_esr(enum s2sim_fault f, unsigned level,
-			 enum s2sim_access acc);
+			 enum s2sim_acc acc);
 /* Whether HPFAR_EL2 holds the faulting IPA for this fault. */
 bool s2sim_fault_hpfar_valid(enum s2sim_fault f);
 /* HPFAR_EL2: FIPA, bits[39:4] = IPA[47:12]. */

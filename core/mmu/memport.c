@@ -83,22 +83,29 @@ static uint32_t lc_find(const uint64_t *s, uint32_t ways, uint64_t key)
 	return ways;
 }
 
-/* Look `line` up; on a miss install it, evicting the LRU way.  Returns
- * whether it hit.  An absent level (no sets) always misses. */
+/* Look `line` up and make it the most recent way; on a miss it is
+ * installed, evicting the LRU way.  One pass: each way takes the value of
+ * the one before it until the line's old position (a hit), the first
+ * empty way or the end of the set (a miss) is reached.  Returns whether it
+ * hit.  An absent level (no sets) always misses. */
 static bool lc_access(struct line_cache *c, uint64_t line)
 {
-	uint64_t key = line + 1, *s;
-	uint32_t i;
+	uint64_t key = line + 1, prev = key, *s;
 
 	if (!c->sets)
 		return false;
 	s = lc_set(c, line);
-	i = lc_find(s, c->ways, key);
-	if (i == 0)
-		return true;
-	memmove(&s[1], &s[0], (i == c->ways ? i - 1 : i) * sizeof(*s));
-	s[0] = key;
-	return i != c->ways;
+	for (uint32_t i = 0; i < c->ways; i++) {
+		uint64_t cur = s[i];
+
+		s[i] = prev;
+		if (cur == key)
+			return true;
+		if (!cur)
+			return false;
+		prev = cur;
+	}
+	return false;
 }
 
 /* Drop `line`, keeping the empty way at the end; returns whether it was

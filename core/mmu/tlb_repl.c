@@ -42,13 +42,21 @@ void tlb_repl_forget(struct s2sim_tlb *t, uint32_t slot)
 	}
 }
 
+/* The oldest stamp.  The running minimum is kept in a register rather than
+ * re-loaded through `best`, so the scan of a 48-way set is not one long
+ * load-compare dependency chain (that chain dominated run time). */
 static uint32_t victim_lru(const struct s2sim_tlb *t, uint32_t base)
 {
+	const uint64_t *stamp = &t->stamp[base];
+	uint64_t oldest = stamp[0];
 	uint32_t w, best = 0;
 
-	for (w = 1; w < t->ways; w++)
-		if (t->stamp[base + w] < t->stamp[base + best])
-			best = w;
+	for (w = 1; w < t->ways; w++) {
+		uint64_t s = stamp[w];
+
+		best = s < oldest ? w : best;
+		oldest = s < oldest ? s : oldest;
+	}
 	return best;
 }
 

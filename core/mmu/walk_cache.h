@@ -8,7 +8,7 @@
  * level L holds the level-L table descriptor covering IPA[47:shift(L)]
  * (shift 39, 30, 21) of one VMID, i.e. the address of the level-(L+1)
  * table for that region.  Invalid descriptors are never cached (Arm ARM
- * D8.16 I_WZCBG), so only valid table descriptors are inserted.
+ * I_WZCBG), so only valid table descriptors are inserted.
  *
  * Invalidation follows the architecture's TLBI matching (Arm ARM C5.5 and
  * the AArch64.TLBIMatch pseudocode):

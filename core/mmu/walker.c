@@ -55,7 +55,7 @@ void s2sim_walker_fini(struct s2sim_walker *w)
 /* --- translate --- */
 
 static void set_fault(struct s2sim_walk_result *r, enum s2sim_fault f,
-		      unsigned level, uint64_t ipa, enum s2sim_access acc)
+		      unsigned level, uint64_t ipa, enum s2sim_acc acc)
 {
 	r->fault = f;
 	r->level = (uint8_t)level;
@@ -116,7 +116,7 @@ static void start_point(struct s2sim_walker *w, const struct s2sim_s2ctx *c,
 /* Leaf checks: Access flag, then permissions (walker.h, step 3). */
 static void check_leaf(const struct s2sim_walker *w,
 		       const struct s2sim_s2ctx *c, uint64_t ipa,
-		       enum s2sim_access acc, struct s2sim_walk_result *r)
+		       enum s2sim_acc acc, struct s2sim_walk_result *r)
 {
 	uint64_t d = r->desc;
 	unsigned level = r->level;
@@ -132,7 +132,7 @@ static void check_leaf(const struct s2sim_walker *w,
 		return;
 	}
 	r->perms = s2sim_desc_perms(d, c->xnx);
-	if (acc == S2SIM_ACCESS_WRITE && !(r->perms & S2SIM_PERM_W) &&
+	if (acc == S2SIM_ACC_WRITE && !(r->perms & S2SIM_PERM_W) &&
 	    c->hd && s2sim_desc_dbm(d)) {
 		r->perms |= S2SIM_PERM_W;
 		r->dirty_update = true;
@@ -155,7 +155,7 @@ static void check_leaf(const struct s2sim_walker *w,
 /* The descent: returns with r->level and r->desc set to the leaf, or with
  * a fault recorded. */
 static void descend(struct s2sim_walker *w, const struct s2sim_s2ctx *c,
-		    uint64_t ipa, enum s2sim_access acc,
+		    uint64_t ipa, enum s2sim_acc acc,
 		    struct s2sim_walk_result *r)
 {
 	unsigned level;
@@ -220,7 +220,7 @@ static void account(struct s2sim_walker *w,
 
 void s2sim_walker_translate(struct s2sim_walker *w,
 			    const struct s2sim_s2ctx *c, uint64_t ipa,
-			    enum s2sim_access acc,
+			    enum s2sim_acc acc,
 			    struct s2sim_walk_result *r)
 {
 	memset(r, 0, offsetof(struct s2sim_walk_result, fetch));

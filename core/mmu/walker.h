@@ -128,7 +128,7 @@ void s2sim_walker_fini(struct s2sim_walker *w);
 
 void s2sim_walker_translate(struct s2sim_walker *w,
 			    const struct s2sim_s2ctx *ctx, uint64_t ipa,
-			    enum s2sim_access acc,
+			    enum s2sim_acc acc,
 			    struct s2sim_walk_result *r);
 
 enum s2sim_walk_begin {

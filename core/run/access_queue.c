@@ -7,7 +7,7 @@ static bool aq_grow(struct s2sim_access_queue *q)
 {
 	uint64_t ncap = q->cap ? q->cap * 2 : 1024;
 	uint64_t len = s2sim_aq_len(q);
-	struct s2sim_access *n = malloc(ncap * sizeof(*n));
+	struct s2sim_pending_access *n = malloc(ncap * sizeof(*n));
 
 	if (!n)
 		return false;
@@ -22,7 +22,7 @@ static bool aq_grow(struct s2sim_access_queue *q)
 	return true;
 }
 
-bool s2sim_aq_push(struct s2sim_access_queue *q, const struct s2sim_access *a)
+bool s2sim_aq_push(struct s2sim_access_queue *q, const struct s2sim_pending_access *a)
 {
 	if (s2sim_aq_len(q) == q->cap && !aq_grow(q))
 		return false;

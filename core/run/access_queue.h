@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct s2sim_access {
+struct s2sim_pending_access {
 	uint64_t ipa;
 	uint32_t delta;    /* guest instructions before this access */
 	uint8_t write;
@@ -17,7 +17,7 @@ struct s2sim_access {
 };
 
 struct s2sim_access_queue {
-	struct s2sim_access *ring;
+	struct s2sim_pending_access *ring;
 	uint64_t cap;  /* a power of two, or 0 */
 	uint64_t head; /* next to pop */
 	uint64_t tail; /* next free */
@@ -33,7 +33,7 @@ static inline uint64_t s2sim_aq_len(const struct s2sim_access_queue *q)
 	return q->tail - q->head;
 }
 
-static inline const struct s2sim_access *
+static inline const struct s2sim_pending_access *
 s2sim_aq_peek(const struct s2sim_access_queue *q)
 {
 	return &q->ring[q->head & (q->cap - 1)];
@@ -45,7 +45,7 @@ static inline void s2sim_aq_pop(struct s2sim_access_queue *q)
 }
 
 /* Append; grows the ring (doubling).  Returns false when out of memory. */
-bool s2sim_aq_push(struct s2sim_access_queue *q, const struct s2sim_access *a);
+bool s2sim_aq_push(struct s2sim_access_queue *q, const struct s2sim_pending_access *a);
 void s2sim_aq_free(struct s2sim_access_queue *q);
 
 #endif

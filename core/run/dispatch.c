@@ -33,7 +33,7 @@ static int read_batch(struct s2sim_sim *sim)
 
 static int queue_access(struct s2sim_sim *sim, const s2sim_record *r)
 {
-	struct s2sim_access a = {
+	struct s2sim_pending_access a = {
 		.ipa = r->addr,
 		.delta = r->delta,
 		.write = (r->flags & S2SIM_ACCESS_WRITE) != 0,

@@ -124,7 +124,13 @@ static int sim_build(struct s2sim_sim *sim)
 		sim->vcpus[i].id = i;
 	}
 	rc = make_timeline(sim);
-	return rc == S2SIM_OK ? register_stats(sim) : rc;
+	if (rc == S2SIM_OK)
+		rc = register_stats(sim);
+	if (rc != S2SIM_OK)
+		return rc;
+	sim->machine_ready = true;
+	return s2sim_machine_init(&sim->machine, c, sim->nvcpus, sim->stats,
+				  &sim->err);
 }
 
 int s2sim_sim_create(s2sim_sim **out, const s2sim_config *cfg)
@@ -148,6 +154,8 @@ void s2sim_sim_destroy(s2sim_sim *sim)
 	for (uint32_t i = 0; sim->vcpus && i < sim->nvcpus; i++)
 		s2sim_aq_free(&sim->vcpus[i].queue);
 	free(sim->vcpus);
+	if (sim->machine_ready)
+		s2sim_machine_fini(&sim->machine);
 	s2sim_workload_destroy(sim->wl);
 	s2sim_stats_destroy(sim->stats);
 	s2sim_engine_destroy(sim->eng);
@@ -177,6 +185,7 @@ static int sim_finalize(struct s2sim_sim *sim)
 					   v->tl_count);
 		v->tl_count = 0;
 	}
+	s2sim_machine_sum(&sim->machine);
 	for (uint32_t i = 0; i < sim->nphases && rc == S2SIM_OK; i++) {
 		struct s2sim_phase_time *p = &sim->phases[i];
 

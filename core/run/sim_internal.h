@@ -20,6 +20,7 @@
 
 #include "core/config/cfg.h"
 #include "core/run/access_queue.h"
+#include "core/run/machine.h"
 #include "core/util/errbuf.h"
 
 /* Records the dispatcher may hold for all vCPUs together before it
@@ -58,6 +59,9 @@ struct s2sim_sim {
 	s2sim_time_ps access_ps;     /* fixed cost of one access */
 	s2sim_time_ps interval_ps;   /* timeline interval */
 	s2sim_timeline *tl_accesses;
+
+	struct s2sim_machine machine;
+	bool machine_ready;
 
 	uint32_t nvcpus;
 	struct s2sim_vcpu *vcpus;

@@ -6,12 +6,13 @@
  */
 #include <s2sim/trace.h>
 
+#include "core/mmu/desc.h"
 #include "core/run/sim_internal.h"
 
-/* Cost of one access in picoseconds: the guest's instructions before it,
- * then the access itself.  (The MMU model adds TLB/walk/fault latency.) */
+/* Cost of one access in picoseconds besides its translation: the guest's
+ * instructions before it, then the data access itself. */
 static s2sim_time_ps access_cost(const struct s2sim_sim *sim,
-				 const struct s2sim_access *a)
+				 const struct s2sim_pending_access *a)
 {
 	double cycles = sim->cfg->platform.cpi * (double)a->delta;
 
@@ -37,9 +38,24 @@ static void timeline_count(struct s2sim_vcpu *v, s2sim_time_ps t)
 	v->tl_count++;
 }
 
-static void run_access(struct s2sim_vcpu *v, const struct s2sim_access *a)
+/* The access translates through this vCPU's PE MMU.  Without a hypervisor
+ * model every memslot is mapped up front, so a stage-2 fault or a TLB
+ * conflict abort means the model cannot go on: report it. */
+static int run_access(struct s2sim_vcpu *v, const struct s2sim_pending_access *a)
 {
-	v->local += access_cost(v->sim, a);
+	struct s2sim_sim *sim = v->sim;
+	struct s2sim_mmu_result r;
+
+	s2sim_mmu_access(&sim->machine.mmu[v->id], a->ipa, a->write, &r);
+	if (r.outcome != S2SIM_MMU_OK)
+		return s2sim_err(&sim->err, S2SIM_ESIM,
+				 "vCPU %u: %s at IPA 0x%llx (level %u) and no "
+				 "hypervisor model to handle it", v->id,
+				 r.outcome == S2SIM_MMU_CONFLICT
+					 ? "TLB conflict abort"
+					 : s2sim_fault_name(r.fault),
+				 (unsigned long long)a->ipa, r.level);
+	v->local += access_cost(sim, a) + r.latency_ps;
 	v->accesses++;
 	v->instructions += a->delta;
 	if (a->write)
@@ -47,6 +63,7 @@ static void run_access(struct s2sim_vcpu *v, const struct s2sim_access *a)
 	else
 		v->reads++;
 	timeline_count(v, v->local);
+	return S2SIM_OK;
 }
 
 int s2sim_vcpu_schedule(struct s2sim_vcpu *v)
@@ -78,7 +95,11 @@ void s2sim_vcpu_step(s2sim_engine *eng, void *ctx, uint64_t arg)
 				return;
 			}
 		}
-		run_access(v, s2sim_aq_peek(&v->queue));
+		rc = run_access(v, s2sim_aq_peek(&v->queue));
+		if (rc != S2SIM_OK) {
+			s2sim_sim_fail(sim, rc);
+			return;
+		}
 		s2sim_aq_pop(&v->queue);
 		sim->buffered--;
 	}

@@ -1,8 +1,9 @@
 /*
  * VMM events of the workload, applied at barriers.
  *
- * Until the hypervisor model lands (core/kvm), memslot and dirty-log
- * operations are counted and cost no simulated time; phase markers delimit
+ * Until the hypervisor model lands (core/kvm), a memslot is mapped whole
+ * when it is created (core/run/machine.h) and dirty-log operations are
+ * counted and cost no simulated time; phase markers delimit
  * the populate pass and the dirty-logging iterations, whose durations are
  * reported as dirty_log_perf_test prints them.
  */
@@ -36,5 +37,7 @@ int s2sim_vmm_apply(struct s2sim_sim *sim, const s2sim_record *rec,
 	sim->vmm_events++;
 	if (rec->kind == S2SIM_REC_PHASE)
 		return phase_begin(sim, rec->delta, t);
+	if (rec->kind == S2SIM_REC_MEMSLOT)
+		return s2sim_machine_memslot(&sim->machine, rec, &sim->err);
 	return S2SIM_OK;
 }

@@ -314,10 +314,10 @@ struct s2sim_fabric_pe_stats {
 };
 
 S2SIM_API const struct s2sim_fabric_stats *
-s2sim_fabric_stats(const s2sim_fabric *f);
+s2sim_fabric_get_stats(const s2sim_fabric *f);
 /* NULL when pe is out of range. */
 S2SIM_API const struct s2sim_fabric_pe_stats *
-s2sim_fabric_pe_stats(const s2sim_fabric *f, uint32_t pe);
+s2sim_fabric_get_pe_stats(const s2sim_fabric *f, uint32_t pe);
 
 /* Bring the time-integrated counters (tracker occupancy) up to engine
  * now; call before reading or writing stats. */

@@ -9,5 +9,6 @@
 #include <s2sim/trace.h>
 #include <s2sim/workload.h>
 #include <s2sim/sim.h>
+#include <s2sim/fabric.h>
 
 #endif

@@ -46,7 +46,7 @@ public:
 	Harness &operator=(const Harness &) = delete;
 
 	void run() { s2sim_engine_run(eng, S2SIM_TIME_MAX); }
-	const s2sim_fabric_stats &st() const { return *s2sim_fabric_stats(fab); }
+	const s2sim_fabric_stats &st() const { return *s2sim_fabric_get_stats(fab); }
 
 	int tlbi(uint32_t pe, s2sim_time_ps t, const s2sim_dvm_op &op)
 	{

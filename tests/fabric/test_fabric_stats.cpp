@@ -41,13 +41,13 @@ TEST(FabricStats, RegisteredCountersTrackTheStructs)
 		EXPECT_EQ(get(st, "fabric.dn.rxreq_dvmop"), 4u);
 		EXPECT_EQ(get(st, "fabric.dn.rxreq_dvmsync"), 4u);
 		EXPECT_EQ(get(st, "fabric.dn.rxreq_retried"), s.rxreq_retried);
-		EXPECT_EQ(get(st, "fabric.dn.trk_occupancy_all"),
+		EXPECT_EQ(get(st, "fabric.dn.rxreq_trk_occupancy_all"),
 			  s.trk_occupancy_all);
 		EXPECT_GT(s.trk_occupancy_all, 0u);
 		EXPECT_EQ(get(st, "fabric.dn.txsnp_flitv"), 2u * (16 + 16));
 		EXPECT_EQ(get(st, "fabric.pe.3.dvmops_applied"), 4u);
 		EXPECT_EQ(get(st, "fabric.pe.2.busy"),
-			  s2sim_fabric_pe_stats(h.fab, 2)->busy_ps);
+			  s2sim_fabric_get_pe_stats(h.fab, 2)->busy_ps);
 
 		const char *tmp = std::getenv("S2SIM_TEST_TMP");
 		std::string path = std::string(tmp ? tmp : ".") +

@@ -176,10 +176,13 @@ s2sim_time_ps storm(uint32_t trackers, s2sim_fabric_stats *out)
 	h.run();
 	EXPECT_EQ(h.syncs.size(), 8u);
 	// Each sync after its own op is applied everywhere.
-	for (uint32_t pe = 0; pe < 8; pe++)
-		for (const Applied &a : h.applied)
-			if (a.op.ipa == 0x1000 * pe)
+	for (uint32_t pe = 0; pe < 8; pe++) {
+		for (const Applied &a : h.applied) {
+			if (a.op.ipa == 0x1000 * pe) {
 				EXPECT_LT(a.t, h.sync_time(pe));
+			}
+		}
+	}
 	s2sim_fabric_stats_flush(h.fab);
 	*out = h.st();
 	s2sim_time_ps last = 0;
@@ -264,7 +267,7 @@ TEST(FabricTiming, TargetBlocksTranslationWhileApplying)
 	EXPECT_EQ(s2sim_fabric_translation_ready(h.fab, 1, 64999), 65000u);
 	EXPECT_EQ(s2sim_fabric_translation_ready(h.fab, 1, 65000), 65000u);
 	EXPECT_EQ(h.st().ops_applied, 4u);
-	EXPECT_EQ(s2sim_fabric_pe_stats(h.fab, 1)->busy_ps, 25000u);
+	EXPECT_EQ(s2sim_fabric_get_pe_stats(h.fab, 1)->busy_ps, 25000u);
 
 	p.target_blocks_translation = false;
 	Harness free_run(p);
@@ -284,7 +287,7 @@ TEST(FabricTiming, BackToBackOpsQueueAtTheTargetCredit)
 		ASSERT_EQ(h.tlbi(0, 0, ipa_op(1, 0x1000 * i)), S2SIM_OK);
 	h.run();
 	EXPECT_GT(h.st().txsnp_stall_cycles, 0u);
-	EXPECT_GT(s2sim_fabric_pe_stats(h.fab, 1)->queue_delay_ps, 0u);
+	EXPECT_GT(s2sim_fabric_get_pe_stats(h.fab, 1)->queue_delay_ps, 0u);
 	// One at a time per target: applications 3000 PE cycles apart.
 	std::vector<Applied> a;
 	for (const Applied &x : h.applied)

@@ -177,10 +177,10 @@ TEST(DescPerms, S2apAndXn)
 	// XN = 11 nowhere.
 	EXPECT_EQ(s2sim_desc_perms(d(1, 1), false), R | X1 | X0);
 	EXPECT_EQ(s2sim_desc_perms(d(1, 3), false), R);
-	EXPECT_EQ(s2sim_access_perm(S2SIM_ACCESS_READ), R);
-	EXPECT_EQ(s2sim_access_perm(S2SIM_ACCESS_WRITE), W);
-	EXPECT_EQ(s2sim_access_perm(S2SIM_ACCESS_EXEC), X1);
-	EXPECT_EQ(s2sim_access_perm(S2SIM_ACCESS_EXEC_EL0), X0);
+	EXPECT_EQ(s2sim_access_perm(S2SIM_ACC_READ), R);
+	EXPECT_EQ(s2sim_access_perm(S2SIM_ACC_WRITE), W);
+	EXPECT_EQ(s2sim_access_perm(S2SIM_ACC_EXEC), X1);
+	EXPECT_EQ(s2sim_access_perm(S2SIM_ACC_EXEC_EL0), X0);
 }
 
 // D8.3.1.1 / D8.3.1.2 encodings when building descriptors.
@@ -220,11 +220,11 @@ TEST(DescFault, Dfsc)
 TEST(DescFault, Esr)
 {
 	EXPECT_EQ(s2sim_fault_esr(S2SIM_FAULT_PERMISSION, 3,
-				  S2SIM_ACCESS_WRITE), 0x9200004full);
+				  S2SIM_ACC_WRITE), 0x9200004full);
 	EXPECT_EQ(s2sim_fault_esr(S2SIM_FAULT_TRANSLATION, 2,
-				  S2SIM_ACCESS_READ), 0x92000006ull);
+				  S2SIM_ACC_READ), 0x92000006ull);
 	EXPECT_EQ(s2sim_fault_esr(S2SIM_FAULT_TRANSLATION, 3,
-				  S2SIM_ACCESS_EXEC), 0x82000007ull);
+				  S2SIM_ACC_EXEC), 0x82000007ull);
 }
 
 // D24.2.76 HPFAR_EL2: FIPA [39:4] = IPA[47:12]; written for translation,

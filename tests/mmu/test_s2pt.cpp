@@ -99,7 +99,7 @@ struct Vm {
 		EXPECT_EQ(in_use(pm), 0u);
 		s2sim_physmem_destroy(pm);
 	}
-	s2sim_walk_result go(uint64_t ipa, s2sim_access acc = S2SIM_ACCESS_READ)
+	s2sim_walk_result go(uint64_t ipa, s2sim_acc acc = S2SIM_ACC_READ)
 	{
 		s2sim_walk_result r;
 		s2sim_walker_translate(&w, &pt.ctx, ipa, acc, &r);
@@ -119,7 +119,7 @@ TEST(S2pt, InitAndMapPage)
 	ASSERT_EQ(s2sim_s2pt_map(&vm.pt, 0x80'0000'5000ull, 0x1'0000'5000ull,
 				 4 * KiB, RW), S2SIM_OK);
 	EXPECT_EQ(in_use(vm.pm), 4u);
-	s2sim_walk_result r = vm.go(0x80'0000'5123ull, S2SIM_ACCESS_WRITE);
+	s2sim_walk_result r = vm.go(0x80'0000'5123ull, S2SIM_ACC_WRITE);
 	ASSERT_EQ(r.fault, S2SIM_FAULT_NONE);
 	EXPECT_EQ(r.pa, 0x1'0000'5123ull);
 	EXPECT_EQ(r.level, 3u);
@@ -127,7 +127,7 @@ TEST(S2pt, InitAndMapPage)
 	EXPECT_EQ(s2sim_desc_memattr(r.desc), 0xfu);
 	EXPECT_EQ(s2sim_desc_sh(r.desc), 0x3u);
 	EXPECT_TRUE(s2sim_desc_af(r.desc));
-	EXPECT_EQ(vm.go(0x80'0000'5000ull, S2SIM_ACCESS_EXEC).fault,
+	EXPECT_EQ(vm.go(0x80'0000'5000ull, S2SIM_ACC_EXEC).fault,
 		  S2SIM_FAULT_PERMISSION);
 	EXPECT_EQ(vm.go(0x80'0000'6000ull).fault, S2SIM_FAULT_TRANSLATION);
 }
@@ -142,10 +142,10 @@ TEST(S2pt, MapBlocksAndMisuse)
 	s2sim_walk_result r = vm.go(1 * GiB + 0x12345);
 	EXPECT_EQ(r.level, 1u);
 	EXPECT_EQ(r.pa, 4 * GiB + 0x12345);
-	r = vm.go(2 * MiB + 0x1000, S2SIM_ACCESS_EXEC);
+	r = vm.go(2 * MiB + 0x1000, S2SIM_ACC_EXEC);
 	EXPECT_EQ(r.fault, S2SIM_FAULT_NONE);
 	EXPECT_EQ(r.level, 2u);
-	EXPECT_EQ(vm.go(2 * MiB, S2SIM_ACCESS_WRITE).fault,
+	EXPECT_EQ(vm.go(2 * MiB, S2SIM_ACC_WRITE).fault,
 		  S2SIM_FAULT_PERMISSION);
 	// Misaligned, bad size, outside the IPA or PA space.
 	EXPECT_EQ(s2sim_s2pt_map(&vm.pt, 0x1000, 0x800, 4 * KiB, RW),
@@ -293,20 +293,20 @@ TEST(S2pt, Permissions)
 	ASSERT_EQ(s2sim_s2pt_map(&vm.pt, 2 * MiB, 0x40'0000, 4 * KiB, RW),
 		  S2SIM_OK);
 	ASSERT_EQ(s2sim_s2pt_wrprotect(&vm.pt, 0, 4 * MiB), S2SIM_OK);
-	EXPECT_EQ(vm.go(0x1000, S2SIM_ACCESS_WRITE).fault,
+	EXPECT_EQ(vm.go(0x1000, S2SIM_ACC_WRITE).fault,
 		  S2SIM_FAULT_PERMISSION);
-	EXPECT_EQ(vm.go(2 * MiB, S2SIM_ACCESS_WRITE).fault,
+	EXPECT_EQ(vm.go(2 * MiB, S2SIM_ACC_WRITE).fault,
 		  S2SIM_FAULT_PERMISSION);
 	EXPECT_EQ(vm.go(2 * MiB).fault, S2SIM_FAULT_NONE);
 	ASSERT_EQ(s2sim_s2pt_relax_perms(&vm.pt, 2 * MiB, S2SIM_PROT_W, &level),
 		  S2SIM_OK);
 	EXPECT_EQ(level, 3u);
-	EXPECT_EQ(vm.go(2 * MiB, S2SIM_ACCESS_WRITE).fault, S2SIM_FAULT_NONE);
+	EXPECT_EQ(vm.go(2 * MiB, S2SIM_ACC_WRITE).fault, S2SIM_FAULT_NONE);
 	ASSERT_EQ(s2sim_s2pt_relax_perms(&vm.pt, 0x1000, S2SIM_PROT_X, &level),
 		  S2SIM_OK);
 	EXPECT_EQ(level, 2u);
-	EXPECT_EQ(vm.go(0x1000, S2SIM_ACCESS_EXEC).fault, S2SIM_FAULT_NONE);
-	EXPECT_EQ(vm.go(0x1000, S2SIM_ACCESS_WRITE).fault,
+	EXPECT_EQ(vm.go(0x1000, S2SIM_ACC_EXEC).fault, S2SIM_FAULT_NONE);
+	EXPECT_EQ(vm.go(0x1000, S2SIM_ACC_WRITE).fault,
 		  S2SIM_FAULT_PERMISSION);
 	EXPECT_EQ(s2sim_s2pt_relax_perms(&vm.pt, 8 * MiB, RW, nullptr),
 		  S2SIM_ENOTFOUND);
@@ -541,7 +541,7 @@ int Property::expected_collapse(uint64_t r) const
 void Property::check(Vm &vm, uint64_t ipa)
 {
 	auto it = ref.page.find(ipa & ~0xfffull);
-	s2sim_walk_result r = vm.go(ipa, S2SIM_ACCESS_READ);
+	s2sim_walk_result r = vm.go(ipa, S2SIM_ACC_READ);
 
 	if (it == ref.page.end()) {
 		ASSERT_EQ(r.fault, S2SIM_FAULT_TRANSLATION) << std::hex << ipa;
@@ -550,7 +550,7 @@ void Property::check(Vm &vm, uint64_t ipa)
 	ASSERT_EQ(r.fault, S2SIM_FAULT_NONE) << std::hex << ipa;
 	ASSERT_EQ(r.pa, it->second.pa + (ipa & 0xfff)) << std::hex << ipa;
 	ASSERT_EQ(r.level, ref.block.count(ipa & ~(2 * MiB - 1)) ? 2u : 3u);
-	r = vm.go(ipa, S2SIM_ACCESS_WRITE);
+	r = vm.go(ipa, S2SIM_ACC_WRITE);
 	ASSERT_EQ(r.fault, (it->second.prot & S2SIM_PROT_W)
 				   ? S2SIM_FAULT_NONE
 				   : S2SIM_FAULT_PERMISSION) << std::hex << ipa;

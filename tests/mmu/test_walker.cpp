@@ -2,8 +2,9 @@
 // (core/mmu/memport.c).  The tables are written by hand, descriptor by
 // descriptor, and each expected result is derived from the Arm ARM (DDI 0487
 // M.a) in the comments: D8.2 (walk, start level, concatenation), D8.3
-// (descriptor formats), D8.4 (stage-2 permissions), D8.5 (Access flag, DBM),
-// D24.2.46 (ESR_EL2 DFSC) and D24.2.76 (HPFAR_EL2).
+// (descriptor formats), D8.4 (stage-2 permissions), "The Access flag" and
+// "Hardware management of the dirty state" (AF, DBM), D24.2.46 (ESR_EL2
+// DFSC) and D24.2.76 (HPFAR_EL2).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -71,7 +72,7 @@ struct Walker {
 	}
 	~Walker() { s2sim_walker_fini(&w); }
 	s2sim_walk_result go(const s2sim_s2ctx &c, uint64_t ipa,
-			     s2sim_access acc = S2SIM_ACCESS_READ)
+			     s2sim_acc acc = S2SIM_ACC_READ)
 	{
 		s2sim_walk_result r;
 		s2sim_walker_translate(&w, &c, ipa, acc, &r);
@@ -156,7 +157,7 @@ TEST(Walker, Blocks)
 	EXPECT_EQ(r.level, 2u);
 	EXPECT_EQ(r.size_log2, 21u);
 	EXPECT_EQ(r.ipa_base, 0x60'0000ull);
-	EXPECT_TRUE(r.contiguous); // D8.7: bit 52 reported as a hint
+	EXPECT_TRUE(r.contiguous); // D8.7.1: bit 52 reported as a hint
 }
 
 // 48-bit IPA, start level 0 (T0SZ = 16, one table, Table D8-21).  IPA
@@ -260,7 +261,7 @@ TEST(WalkerFault, IpaOutOfRange)
 	Mem m;
 	s2sim_s2ctx c = make_ctx(m.root(2), 40, 48, 1);
 	Walker w(m.pm);
-	s2sim_walk_result r = w.go(c, 1ull << 40, S2SIM_ACCESS_WRITE);
+	s2sim_walk_result r = w.go(c, 1ull << 40, S2SIM_ACC_WRITE);
 
 	EXPECT_EQ(r.fault, S2SIM_FAULT_TRANSLATION);
 	EXPECT_EQ(r.level, 0u);
@@ -306,7 +307,7 @@ TEST(WalkerFault, AddressSize)
 	EXPECT_EQ(r.pa, (1ull << 40) - 0x1000);
 }
 
-// Access flag (D8.5): AF = 0 gives an Access flag fault (DFSC 0b0010LL)
+// Access flag ("The Access flag"): AF = 0 gives an Access flag fault (DFSC 0b0010LL)
 // unless VTCR_EL2.HA = 1, in which case hardware sets AF instead.  It has
 // priority over a Permission fault on the same descriptor.
 TEST(WalkerFault, AccessFlag)
@@ -320,7 +321,7 @@ TEST(WalkerFault, AccessFlag)
 	m.put(t2 + 0x0, t3 | TBL);
 	m.put(t3 + 0x0, 0x9000'0000ull | TBL | (RW & ~AF & ~AP_W));
 	m.put(t2 + 0x8, 0xa000'0000ull | BLK | (RW & ~AF));
-	s2sim_walk_result r = w.go(c, 0x0, S2SIM_ACCESS_WRITE);
+	s2sim_walk_result r = w.go(c, 0x0, S2SIM_ACC_WRITE);
 	EXPECT_EQ(r.fault, S2SIM_FAULT_ACCESS_FLAG);
 	EXPECT_EQ(r.dfsc, 0x0bu); // level 3
 	EXPECT_TRUE(r.hpfar_valid);
@@ -335,7 +336,7 @@ TEST(WalkerFault, AccessFlag)
 
 // Permissions (D8.4): S2AP[0] read, S2AP[1] write; a Permission fault has
 // DFSC 0b0011LL and HPFAR_EL2 UNKNOWN.  With VTCR_EL2.HD = 1 a write to a
-// DBM = 1 entry is permitted and hardware sets S2AP[1] (D8.5).
+// DBM = 1 entry is permitted and hardware sets S2AP[1] (dirty state management).
 TEST(WalkerFault, Permission)
 {
 	Mem m;
@@ -348,21 +349,21 @@ TEST(WalkerFault, Permission)
 	m.put(t3 + 0x0, 0x9000'0000ull | TBL | (RW & ~AP_W));        // RO
 	m.put(t3 + 0x8, 0x9000'1000ull | TBL | (RW & ~AP_W) | DBM);  // RO+DBM
 	m.put(t3 + 0x10, 0x9000'2000ull | TBL | (RW & ~AP_W & ~AP_R)); // none
-	s2sim_walk_result r = w.go(c, 0x0, S2SIM_ACCESS_READ);
+	s2sim_walk_result r = w.go(c, 0x0, S2SIM_ACC_READ);
 	EXPECT_EQ(r.fault, S2SIM_FAULT_NONE);
 	EXPECT_EQ(r.perms, unsigned(S2SIM_PERM_R));
-	r = w.go(c, 0x0, S2SIM_ACCESS_WRITE);
+	r = w.go(c, 0x0, S2SIM_ACC_WRITE);
 	EXPECT_EQ(r.fault, S2SIM_FAULT_PERMISSION);
 	EXPECT_EQ(r.dfsc, 0x0fu);
 	EXPECT_EQ(r.esr, 0x9200004full);
 	EXPECT_FALSE(r.hpfar_valid);
-	r = w.go(c, 0x1000, S2SIM_ACCESS_WRITE); // DBM but HD = 0
+	r = w.go(c, 0x1000, S2SIM_ACC_WRITE); // DBM but HD = 0
 	EXPECT_EQ(r.fault, S2SIM_FAULT_PERMISSION);
 	c.hd = true;
-	r = w.go(c, 0x1000, S2SIM_ACCESS_WRITE);
+	r = w.go(c, 0x1000, S2SIM_ACC_WRITE);
 	EXPECT_EQ(r.fault, S2SIM_FAULT_NONE);
 	EXPECT_TRUE(r.dirty_update);
-	r = w.go(c, 0x2000, S2SIM_ACCESS_READ); // S2AP = 00
+	r = w.go(c, 0x2000, S2SIM_ACC_READ); // S2AP = 00
 	EXPECT_EQ(r.fault, S2SIM_FAULT_PERMISSION);
 	EXPECT_EQ(w.w.stats.faults[S2SIM_FAULT_PERMISSION][3], 3u);
 }
@@ -383,20 +384,20 @@ TEST(WalkerFault, ExecuteNever)
 	m.put(t3 + 0x0, 0x9000'0000ull | base | 2ull << 53);
 	m.put(t3 + 0x8, 0x9000'1000ull | base | 1ull << 53);
 	m.put(t3 + 0x10, 0x9000'2000ull | base | 3ull << 53);
-	s2sim_walk_result r = w.go(c, 0x0, S2SIM_ACCESS_EXEC);
+	s2sim_walk_result r = w.go(c, 0x0, S2SIM_ACC_EXEC);
 	EXPECT_EQ(r.fault, S2SIM_FAULT_PERMISSION);
 	EXPECT_EQ(r.esr, 0x8200000full);
-	EXPECT_EQ(w.go(c, 0x0, S2SIM_ACCESS_EXEC_EL0).fault,
+	EXPECT_EQ(w.go(c, 0x0, S2SIM_ACC_EXEC_EL0).fault,
 		  S2SIM_FAULT_PERMISSION);
-	EXPECT_EQ(w.go(c, 0x1000, S2SIM_ACCESS_EXEC).fault,
+	EXPECT_EQ(w.go(c, 0x1000, S2SIM_ACC_EXEC).fault,
 		  S2SIM_FAULT_PERMISSION);
-	EXPECT_EQ(w.go(c, 0x1000, S2SIM_ACCESS_EXEC_EL0).fault,
+	EXPECT_EQ(w.go(c, 0x1000, S2SIM_ACC_EXEC_EL0).fault,
 		  S2SIM_FAULT_NONE);
-	EXPECT_EQ(w.go(c, 0x2000, S2SIM_ACCESS_EXEC).fault, S2SIM_FAULT_NONE);
-	EXPECT_EQ(w.go(c, 0x2000, S2SIM_ACCESS_EXEC_EL0).fault,
+	EXPECT_EQ(w.go(c, 0x2000, S2SIM_ACC_EXEC).fault, S2SIM_FAULT_NONE);
+	EXPECT_EQ(w.go(c, 0x2000, S2SIM_ACC_EXEC_EL0).fault,
 		  S2SIM_FAULT_PERMISSION);
 	c.xnx = false;
-	EXPECT_EQ(w.go(c, 0x1000, S2SIM_ACCESS_EXEC).fault, S2SIM_FAULT_NONE);
+	EXPECT_EQ(w.go(c, 0x1000, S2SIM_ACC_EXEC).fault, S2SIM_FAULT_NONE);
 }
 
 // FEAT_BBML1 nT (bit 16 of a block, D8.17.2): reported with the leaf; when
@@ -505,15 +506,15 @@ TEST(MemPort, LatencyBySource)
 	EXPECT_EQ(s2sim_memsys_latency_ps(ms, S2SIM_MEM_SLC), 66000u);
 	ASSERT_EQ(s2sim_walker_init(&w, s2sim_memsys_port(ms, 0), nullptr, &wp,
 				    nullptr), S2SIM_OK);
-	s2sim_walker_translate(&w, &c, 0x0, S2SIM_ACCESS_READ, &r);
+	s2sim_walker_translate(&w, &c, 0x0, S2SIM_ACC_READ, &r);
 	EXPECT_EQ(r.pa, 0x9000'0000ull);
 	EXPECT_EQ(r.latency_ps, 3 * 243000u);
 	EXPECT_EQ(r.fetch[0].src, S2SIM_MEM_DRAM);
-	s2sim_walker_translate(&w, &c, 0x0, S2SIM_ACCESS_READ, &r);
+	s2sim_walker_translate(&w, &c, 0x0, S2SIM_ACC_READ, &r);
 	EXPECT_EQ(r.latency_ps, 3 * 4000u);
 	EXPECT_EQ(r.fetch[2].src, S2SIM_MEM_L1D);
 	s2sim_memsys_note_write(ms, 1, t3 + 0x0);
-	s2sim_walker_translate(&w, &c, 0x0, S2SIM_ACCESS_READ, &r);
+	s2sim_walker_translate(&w, &c, 0x0, S2SIM_ACC_READ, &r);
 	EXPECT_EQ(r.fetch[2].src, S2SIM_MEM_SLC);
 	EXPECT_EQ(r.latency_ps, 4000u + 4000u + 66000u);
 	const s2sim_memsys_pe_stats *st = s2sim_memsys_get_pe_stats(ms, 0);
