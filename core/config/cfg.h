@@ -15,13 +15,27 @@
 
 enum s2sim_repl { S2SIM_REPL_LRU, S2SIM_REPL_PLRU, S2SIM_REPL_RANDOM };
 
-enum s2sim_policy {
-	S2SIM_POLICY_BASELINE,   /* <= 5.17: spinlock, lazy split with BBM */
-	S2SIM_POLICY_RDLOCK_WP,  /* 5.18: read lock to write-unprotect a page */
-	S2SIM_POLICY_RDLOCK_ALL, /* 6.2+: read lock for all stage-2 faults */
-	S2SIM_POLICY_NSH_RELAX,  /* + local TLBI on permission relaxation */
-	S2SIM_POLICY_EAGER_SPLIT,/* + eager splitting during CLEAR_DIRTY_LOG */
+/*
+ * A hypervisor policy is a lock discipline plus composable features, named
+ * in the config as "lock+feature+..." (e.g. "rdlock-all+nsh-relax").
+ * docs/kvm.md maps each name to the Linux version or series it stands for.
+ */
+enum s2sim_lock_policy {
+	S2SIM_LOCKPOL_BASELINE,   /* <= 5.17: spinlock, every fault exclusive */
+	S2SIM_LOCKPOL_RDLOCK_WP,  /* 5.18: rwlock; read lock only to relax a
+				   * write-protected 4 KiB page while logging */
+	S2SIM_LOCKPOL_RDLOCK_ALL, /* 6.2+: read lock for every stage-2 fault */
 };
+
+enum {
+	S2SIM_POLF_NSH_RELAX = 1u << 0,   /* local TLBI after relax_perms */
+	S2SIM_POLF_EAGER_SPLIT = 1u << 1, /* split in CLEAR_DIRTY_LOG chunks */
+	S2SIM_POLF_TLBI_RANGE = 1u << 2,  /* range TLBIs (FEAT_TLBIRANGE) */
+	S2SIM_POLF_BBML2 = 1u << 3,       /* split without the break (what-if) */
+	S2SIM_POLF_UNSAFE_NO_BBM = 1u << 4, /* broken on purpose: no break,
+					     * no TLBI (checker tests) */
+};
+
 
 /* What a TLB lookup that matches two entries does (Arm ARM D8.16 "TLB
  * conflict": an implementation may abort, or use either or an amalgam). */
@@ -71,8 +85,42 @@ struct s2sim_cfg {
 		bool feat_tlbirange;
 	} platform;
 	struct {
-		enum s2sim_policy policy;
+		enum s2sim_lock_policy lock_policy; /* from "policy" */
+		uint32_t features;       /* S2SIM_POLF_*, from "policy" */
+		char policy[128];        /* the policy, normalised */
+		/* software costs, PE cycles (estimates: docs/kvm.md) */
+		uint32_t exit_cycles;    /* guest abort -> EL2 handler entry */
+		uint32_t entry_cycles;   /* back into the guest */
+		uint32_t fault_cycles;   /* user_mem_abort before the lock:
+					  * memslot/vma lookup, faultin_pfn */
+		uint32_t map_cycles;     /* one stage-2 map/relax walk */
+		uint32_t split_cycles;   /* building a table for a block */
+		uint32_t wp_cycles_per_leaf;  /* write-protect walk, per leaf */
+		uint32_t dirty_cycles_per_page; /* get/clear log, per page */
+		uint32_t lock_acquire_cycles;
+		uint32_t lock_release_cycles;
+		uint32_t lock_transfer_cycles;
+		uint32_t lock_transfer_per_spinner_cycles;
+		uint32_t vmm_pe;         /* PE the VMM thread issues TLBIs from */
+		bool check;              /* run the architecture checker */
 	} hypervisor;
+	struct {
+		uint32_t mesh_x, mesh_y, pes_per_xp;
+		uint32_t hop_cycles;
+		double mhz;
+		uint32_t dn_count;
+		uint32_t dn_op_cycles, dn_snoop_cycles, dn_trackers;
+		bool sync_orders_all, filter_syncs;
+		uint32_t target_outstanding, target_op_cycles, target_sync_cycles;
+		bool target_blocks_translation;
+		uint32_t dsb_ishst_cycles, dsb_nsh_cycles, isb_cycles;
+		uint32_t snoop_filter;   /* enum s2sim_snoop_filter_kind */
+		uint32_t filter_lookup_cycles, filter_update_cycles;
+		uint32_t vmid_filter_entries;
+		uint32_t addr_sets, addr_ways;
+		uint64_t addr_region_bytes;
+		bool erratum_repeat_tlbi;
+	} fabric;
 	struct {
 		enum s2sim_workload_source source;
 		char trace[4096];      /* path, when source == trace */

@@ -185,7 +185,9 @@ int s2sim_config_get_string(const s2sim_config *cfg, const char *key,
 			    const char **value)
 {
 	const struct s2sim_cfg_key *k;
-	int rc = lookup(cfg, key, 1u << S2SIM_CFG_ENUM | 1u << S2SIM_CFG_STRING,
+	int rc = lookup(cfg, key,
+			1u << S2SIM_CFG_ENUM | 1u << S2SIM_CFG_STRING |
+				1u << S2SIM_CFG_POLICY,
 			"s2sim_config_get_string", &k);
 
 	if (rc == S2SIM_OK)

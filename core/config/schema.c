@@ -1,7 +1,8 @@
 /*
  * The schema table: every configuration key with its type, range, default
  * and documentation.  Defaults are the Neoverse N1 / Ampere Altra platform
- * (configs/platforms/neoverse-n1-altra.yaml, which cites the sources) and the
+ * (configs/platforms/neoverse-n1-altra.yaml, which cites the sources), the
+ * CMN-600 fabric of s2sim_fabric_params_default() (docs/fabric.md), and the
  * defaults of the Linux KVM selftest dirty_log_perf_test.
  *
  * Rows of one mapping must be contiguous (the YAML writer relies on it; a
@@ -10,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+#include <s2sim/fabric.h>
 
 #include "core/config/cfg.h"
 #include "core/config/schema.h"
@@ -25,9 +28,13 @@
 #define TiB (1024ull * GiB)
 
 static const char *const repl_names[] = { "lru", "plru", "random", NULL };
-static const char *const policy_names[] = {
-	"baseline", "rdlock_wp", "rdlock_all", "nsh_relax", "eager_split", NULL
+/* Indexed by enum s2sim_snoop_filter_kind (include/s2sim/fabric.h). */
+static const char *const snoop_filter_names[] = {
+	"none", "vmid", "address", NULL
 };
+_Static_assert(S2SIM_SNOOP_FILTER_NONE == 0 && S2SIM_SNOOP_FILTER_VMID == 1 &&
+		       S2SIM_SNOOP_FILTER_ADDRESS == 2,
+	       "snoop_filter_names follows enum s2sim_snoop_filter_kind");
 static const char *const conflict_names[] = {
 	"abort", "first", "amalgamate", NULL
 };
@@ -178,10 +185,167 @@ static const struct s2sim_cfg_key schema[] = {
 	  .doc = "FEAT_TLBIRANGE: range TLBI instructions (RIPAS2E1IS)." },
 
 	/* hypervisor */
-	{ .path = "hypervisor.policy", .type = S2SIM_CFG_ENUM,
-	  CFG_FIELD(hypervisor.policy), .names = policy_names,
-	  .def = "baseline", .unit = "",
-	  .doc = "Stage-2 fault and dirty-log policy: baseline (<= 5.17 spinlock, lazy split with BBM), rdlock_wp (5.18), rdlock_all (6.2+), nsh_relax (+ local TLBI on relaxation), eager_split (+ eager splitting in CLEAR_DIRTY_LOG)." },
+	{ .path = "hypervisor.policy", .type = S2SIM_CFG_POLICY,
+	  CFG_FIELD(hypervisor.policy), .def = "baseline", .unit = "",
+	  .doc = "Stage-2 fault and dirty-log policy, LOCK[+FEATURE]... ('_' may be written for '-'; stored normalised: the lock, then the features in the order below). "
+		 "Locks: baseline = Linux <= 5.17 (mmu_lock a spinlock held for every stage-2 fault; lazy split of blocks with break-before-make and broadcast TLBIs); "
+		 "rdlock-wp = 5.18 (rwlock; read lock only for a write fault on a write-protected 4 KiB page: Jing Zhang's fast path with Oliver Upton's fix 'Don't split hugepages outside of MMU write lock'); "
+		 "rdlock-all = 6.2+ (read lock for every stage-2 fault: Oliver Upton's 'Parallel stage-2 fault handling'). "
+		 "Features: nsh-relax = local (non-shareable) TLBI after relax_perms (Ricardo Koller's series, 2023, merged for 6.5); "
+		 "eager-split = split blocks during CLEAR_DIRTY_LOG in chunks of workload.eager_split_chunk (KVM_CAP_ARM_EAGER_SPLIT_CHUNK_SIZE, Ricardo Koller, 2023, 6.5); "
+		 "tlbi-range = FEAT_TLBIRANGE range flushes (kvm_tlb_flush_vmid_range, Raghavendra Rao Ananta, 6.6) instead of TLBI VMALLS12E1IS; needs platform.feat_tlbirange; "
+		 "bbml2 = what-if: change a block's size without the break (FEAT_BBM level 2, as in Colton Lewis's unmerged 2023 series) and recover a TLB conflict abort with a local TLBI VMALLS12E1; needs platform.feat_bbm = 2; "
+		 "unsafe-no-bbm = deliberately broken (no break, no TLBI), for checker tests; excludes bbml2." },
+	{ .path = "hypervisor.exit_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(hypervisor.exit_cycles), .min = 0, .max = 100000000,
+	  .def = "800", .unit = "PE cycles",
+	  .doc = "From a guest stage-2 abort to KVM's handler: exception entry to EL2, guest state save, ESR decode. An estimate: no published figure for N1/Altra." },
+	{ .path = "hypervisor.entry_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(hypervisor.entry_cycles), .min = 0, .max = 100000000,
+	  .def = "700", .unit = "PE cycles",
+	  .doc = "From the end of the handler back into the guest: state restore and ERET. An estimate." },
+	{ .path = "hypervisor.fault_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(hypervisor.fault_cycles), .min = 0, .max = 100000000,
+	  .def = "2500", .unit = "PE cycles",
+	  .doc = "user_mem_abort() before mmu_lock: memcache top-up, memslot and VMA lookup, __kvm_faultin_pfn(). An estimate." },
+	{ .path = "hypervisor.map_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(hypervisor.map_cycles), .min = 0, .max = 100000000,
+	  .def = "300", .unit = "PE cycles",
+	  .doc = "Software of one stage-2 map or relax_perms walk under the lock, besides the descriptor accesses, barriers and TLBIs the model simulates. An estimate." },
+	{ .path = "hypervisor.split_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(hypervisor.split_cycles), .min = 0, .max = 100000000,
+	  .def = "1200", .unit = "PE cycles",
+	  .doc = "Building the table that replaces a block (512 descriptors), besides the simulated break-before-make sequence. An estimate." },
+	{ .path = "hypervisor.wp_cycles_per_leaf", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(hypervisor.wp_cycles_per_leaf), .min = 0,
+	  .max = 100000000, .def = "20", .unit = "PE cycles/leaf",
+	  .doc = "Write-protect walk (kvm_pgtable_stage2_wrprotect) per leaf descriptor visited. An estimate." },
+	{ .path = "hypervisor.dirty_cycles_per_page", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(hypervisor.dirty_cycles_per_page), .min = 0,
+	  .max = 100000000, .def = "5", .unit = "PE cycles/page",
+	  .doc = "GET_DIRTY_LOG / CLEAR_DIRTY_LOG bitmap work per page (a 64-page word's xchg or fetch-andnot, shared out). An estimate." },
+	{ .path = "hypervisor.lock_acquire_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(hypervisor.lock_acquire_cycles), .min = 0, .max = 1000000,
+	  .def = "30", .unit = "PE cycles",
+	  .doc = "mmu_lock acquire with the lock line in L1: the atomic plus preempt_disable (s2sim_mmu_lock_default_params(); an estimate, docs/kvm-lock.md)." },
+	{ .path = "hypervisor.lock_release_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(hypervisor.lock_release_cycles), .min = 0, .max = 1000000,
+	  .def = "20", .unit = "PE cycles",
+	  .doc = "mmu_lock release: the store-release plus preempt_enable (an estimate, docs/kvm-lock.md)." },
+	{ .path = "hypervisor.lock_transfer_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(hypervisor.lock_transfer_cycles), .min = 0, .max = 1000000,
+	  .def = "150", .unit = "PE cycles",
+	  .doc = "One cache-to-cache transfer of the lock's line, ~50 ns at 3 GHz (an estimate within the 30-60 ns core-to-core latency published for CMN meshes; docs/kvm-lock.md)." },
+	{ .path = "hypervisor.lock_transfer_per_spinner_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(hypervisor.lock_transfer_per_spinner_cycles), .min = 0,
+	  .max = 1000000, .def = "1", .unit = "PE cycles/spinner",
+	  .doc = "Added to a lock-line transfer per other PE spinning on the line (calibrated in docs/kvm-lock.md)." },
+	{ .path = "hypervisor.vmm_pe", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(hypervisor.vmm_pe), .min = 0, .max = 4095, .def = "0",
+	  .unit = "PE",
+	  .doc = "PE the VMM thread runs on: it issues the dirty-log ioctls and their TLBIs; less than platform.pes." },
+	{ .path = "hypervisor.check", .type = S2SIM_CFG_BOOL,
+	  CFG_FIELD(hypervisor.check), .def = "true", .unit = "",
+	  .doc = "Run the architecture checker (break-before-make rules, TLB conflicts, use of stale translations)." },
+
+	/* fabric: defaults = s2sim_fabric_params_default(), docs/fabric.md
+	 * gives each source (a test keeps them equal) */
+	{ .path = "fabric.mesh_x", .type = S2SIM_CFG_U32, CFG_FIELD(fabric.mesh_x),
+	  .min = 1, .max = 64, .def = "8", .unit = "XPs",
+	  .doc = "Crosspoints (XPs) per mesh row; XPs are numbered row-major. CMN-600 allows up to 8 x 8, CMN-700 12 x 12; Altra's layout is unpublished (estimate)." },
+	{ .path = "fabric.mesh_y", .type = S2SIM_CFG_U32, CFG_FIELD(fabric.mesh_y),
+	  .min = 1, .max = 64, .def = "6", .unit = "XPs",
+	  .doc = "Mesh rows (estimate for Altra)." },
+	{ .path = "fabric.pes_per_xp", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(fabric.pes_per_xp), .min = 1, .max = 1024, .def = "4",
+	  .unit = "PEs",
+	  .doc = "PEs attached to one XP; PE i sits on XP i / pes_per_xp (Altra: a CAL with 2 DSUs of 2 N1 cores per XP)." },
+	{ .path = "fabric.hop_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(fabric.hop_cycles), .min = 0, .max = 100000, .def = "2",
+	  .unit = "fabric cycles",
+	  .doc = "Per XP a message passes through (XY routing: Manhattan distance + 1 XPs). An estimate." },
+	{ .path = "fabric.mhz", .type = S2SIM_CFG_DOUBLE, CFG_FIELD(fabric.mhz),
+	  .dmin = 1, .dmax = 10000, .def = "2000", .unit = "MHz",
+	  .doc = "Fabric (mesh) clock. An estimate." },
+	{ .path = "fabric.dn_count", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(fabric.dn_count), .min = 1, .max = 8, .def = "1",
+	  .unit = "nodes",
+	  .doc = "DVM nodes; they are spread along the middle row of the mesh and each PE uses the nearest. An estimate." },
+	{ .path = "fabric.dn_op_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(fabric.dn_op_cycles), .min = 0, .max = 1000000, .def = "4",
+	  .unit = "fabric cycles",
+	  .doc = "A DVM node's occupancy per DVMOp or DVMSync before it snoops. An estimate." },
+	{ .path = "fabric.dn_snoop_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(fabric.dn_snoop_cycles), .min = 0, .max = 1000000,
+	  .def = "2", .unit = "fabric cycles/target",
+	  .doc = "Per target snooped: a SnpDVMOp is 2 flits at 1 flit per cycle (CHI IHI0050 B8.2.1)." },
+	{ .path = "fabric.dn_trackers", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(fabric.dn_trackers), .min = 2, .max = 4096, .def = "16",
+	  .unit = "entries",
+	  .doc = "Tracker entries per DVM node, one kept for non-sync ops (gem5's CHI MN: 16 DVM TBEs)." },
+	{ .path = "fabric.sync_orders_all", .type = S2SIM_CFG_BOOL,
+	  CFG_FIELD(fabric.sync_orders_all), .def = "false", .unit = "",
+	  .doc = "A DVMSync also waits for every op any requester had in the node before it (false: only the PE's own ops, the CHI B8.2.2 minimum)." },
+	{ .path = "fabric.filter_syncs", .type = S2SIM_CFG_BOOL,
+	  CFG_FIELD(fabric.filter_syncs), .def = "false", .unit = "",
+	  .doc = "Send a DVMSync only to targets snooped since their last sync (false: to every requester; a CMN Sync carries no VMID)." },
+	{ .path = "fabric.target_outstanding", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(fabric.target_outstanding), .min = 1, .max = 64, .def = "4",
+	  .unit = "snoops",
+	  .doc = "Non-sync SnpDVMOps a target holds at once (CoreLink CCN-502 TRM: 4 per RN-F)." },
+	{ .path = "fabric.target_op_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(fabric.target_op_cycles), .min = 0, .max = 1000000,
+	  .def = "50", .unit = "PE cycles",
+	  .doc = "A target's cost to apply one DVMOp to its TLBs and walk cache. An estimate." },
+	{ .path = "fabric.target_sync_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(fabric.target_sync_cycles), .min = 0, .max = 1000000,
+	  .def = "250", .unit = "PE cycles",
+	  .doc = "A target's answer to a DVMSync once its earlier ops are applied: drain of accesses using old translations, ~ one DRAM access. An estimate." },
+	{ .path = "fabric.target_blocks_translation", .type = S2SIM_CFG_BOOL,
+	  CFG_FIELD(fabric.target_blocks_translation), .def = "false",
+	  .unit = "",
+	  .doc = "A target's translations stall while it applies a DVMOp (both designs exist)." },
+	{ .path = "fabric.dsb_ishst_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(fabric.dsb_ishst_cycles), .min = 0, .max = 1000000,
+	  .def = "20", .unit = "PE cycles",
+	  .doc = "DSB ISHST at the issuing PE (it does not wait for TLBIs). An estimate." },
+	{ .path = "fabric.dsb_nsh_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(fabric.dsb_nsh_cycles), .min = 0, .max = 1000000,
+	  .def = "20", .unit = "PE cycles",
+	  .doc = "DSB NSH, and a DSB ISH with no DVMOp since the PE's last sync. An estimate." },
+	{ .path = "fabric.isb_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(fabric.isb_cycles), .min = 0, .max = 1000000, .def = "15",
+	  .unit = "PE cycles", .doc = "ISB. An estimate." },
+	{ .path = "fabric.snoop_filter", .type = S2SIM_CFG_ENUM,
+	  CFG_FIELD(fabric.snoop_filter), .names = snoop_filter_names,
+	  .def = "none", .unit = "",
+	  .doc = "DVM snoop filter: none (every DVMOp snoops every PE; Linux and KVM do not program CMN-600's VMID filters), vmid (presence vector per VMID) or address (a region directory; no such hardware)." },
+	{ .path = "fabric.filter_lookup_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(fabric.filter_lookup_cycles), .min = 0, .max = 1000000,
+	  .def = "1", .unit = "fabric cycles",
+	  .doc = "Per snoop-filter lookup (per region probed by the address filter). An estimate." },
+	{ .path = "fabric.filter_update_cycles", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(fabric.filter_update_cycles), .min = 0, .max = 1000000,
+	  .def = "1", .unit = "fabric cycles",
+	  .doc = "Snoop-filter port occupancy per state change. An estimate." },
+	{ .path = "fabric.vmid_filter_entries", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(fabric.vmid_filter_entries), .min = 0, .max = 65536,
+	  .def = "16", .unit = "VMIDs",
+	  .doc = "VMIDs the vmid filter tracks, 0 = unlimited; others are broadcast (CMN-600: 16 filters, POR_DN_VMF0..15)." },
+	{ .path = "fabric.addr_sets", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(fabric.addr_sets), .min = 1, .max = 1u << 20,
+	  .def = "1024", .unit = "sets",
+	  .doc = "Address-filter directory sets, a power of two. An estimate (no such hardware)." },
+	{ .path = "fabric.addr_ways", .type = S2SIM_CFG_U32,
+	  CFG_FIELD(fabric.addr_ways), .min = 1, .max = 64, .def = "8",
+	  .unit = "ways", .doc = "Address-filter directory ways. An estimate." },
+	{ .path = "fabric.addr_region_bytes", .type = S2SIM_CFG_SIZE,
+	  CFG_FIELD(fabric.addr_region_bytes), .min = 4 * KiB, .max = 1 * TiB,
+	  .def = "2MiB", .unit = "bytes",
+	  .doc = "IPA range one address-filter entry tracks, a power of two. An estimate." },
+	{ .path = "fabric.erratum_repeat_tlbi", .type = S2SIM_CFG_BOOL,
+	  CFG_FIELD(fabric.erratum_repeat_tlbi), .def = "false", .unit = "",
+	  .doc = "Erratum 4118414-class workaround (N1 #4193800): every DSB ISH after TLBIs is followed by a second TLBI and DSB ISH. Set it for kernels with the workaround." },
 
 	/* workload */
 	{ .path = "workload.source", .type = S2SIM_CFG_ENUM,
@@ -257,7 +421,13 @@ static const struct s2sim_cfg_section sections[] = {
 	  "descriptor fetches, and the architecture features that change "
 	  "TLB maintenance (FEAT_BBM, FEAT_TLBIRANGE)." },
 	{ "hypervisor", "The KVM model: which kernel's stage-2 fault handling "
-			"and dirty-logging policy runs." },
+			"and dirty-logging policy runs, the software costs of "
+			"its handler paths and of mmu_lock, the PE of the VMM "
+			"thread, and the architecture checker." },
+	{ "fabric", "The inner-shareable interconnect (docs/fabric.md): the "
+		    "CMN mesh, its DVM nodes, the DVM targets, barrier costs "
+		    "and the optional DVM snoop filter. The PE count and "
+		    "clock come from platform.pes and platform.cpu_mhz." },
 	{ "workload", "The guest: the dirty_log_perf_test / memstress "
 		      "generator's parameters, or a trace file." },
 	{ "sim", "The simulator itself: seeds and time steps." },

@@ -19,6 +19,9 @@ enum s2sim_cfg_type {
 	S2SIM_CFG_SIZE,   /* bytes with optional binary unit (4KiB, 2MiB, 4GiB) */
 	S2SIM_CFG_ENUM,   /* one of `names`, stored as an int-sized enum */
 	S2SIM_CFG_STRING, /* text, char[size] field */
+	S2SIM_CFG_POLICY, /* "LOCK[+FEATURE]..." (policy.h): the normalised
+			   * text in the char[size] field, and the parsed
+			   * hypervisor.lock_policy and .features */
 };
 
 struct s2sim_cfg_key {

@@ -10,10 +10,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <s2sim/fabric.h>
+
 #include "core/config/config_handle.h"
 #include "core/config/value.h"
 
 #define KiB 1024ull
+#define TiB (1024ull * 1024 * 1024 * KiB)
 
 static const struct s2sim_cfg_key *key(const char *path)
 {
@@ -306,6 +309,120 @@ static int check_trace(s2sim_config *cfg)
 		    "workload.source is trace but no trace file is named");
 }
 
+/* Features of hypervisor.policy that need an architecture feature. */
+static int check_policy_features(s2sim_config *cfg)
+{
+	const char *const range[] = { "platform.feat_tlbirange", NULL };
+	const char *const bbm[] = { "platform.feat_bbm", NULL };
+	const struct s2sim_cfg *v = &cfg->values;
+
+	/* kvm_tlb_flush_vmid_range() issues range TLBIs only when
+	 * system_supports_tlb_range(). */
+	if ((v->hypervisor.features & S2SIM_POLF_TLBI_RANGE) &&
+	    !v->platform.feat_tlbirange)
+		return fail(cfg, "hypervisor.policy", range,
+			    "policy '%s' uses range TLBIs (tlbi-range), which "
+			    "need platform.feat_tlbirange = true",
+			    v->hypervisor.policy);
+	/* Changing a block's size without the break needs FEAT_BBM level 2
+	 * (ID_AA64MMFR2_EL1.BBM = 2). */
+	if ((v->hypervisor.features & S2SIM_POLF_BBML2) &&
+	    v->platform.feat_bbm != 2)
+		return fail(cfg, "hypervisor.policy", bbm,
+			    "policy '%s' splits without break-before-make "
+			    "(bbml2), which needs platform.feat_bbm = 2, not %u",
+			    v->hypervisor.policy, v->platform.feat_bbm);
+	return S2SIM_OK;
+}
+
+/*
+ * eager-split and workload.eager_split_chunk go together: the chunk is
+ * KVM_CAP_ARM_EAGER_SPLIT_CHUNK_SIZE, whose 0 disables eager splitting
+ * (kvm_mmu_split_huge_pages() returns at once).  Linux requires only that
+ * a non-zero chunk be a supported block size (kvm_is_block_size_supported(),
+ * the key's allowed values), not a multiple of the backing page size: a
+ * chunk smaller than a block still splits the whole block.
+ */
+static int check_eager_split(s2sim_config *cfg)
+{
+	const char *const chunk_key[] = { "workload.eager_split_chunk", NULL };
+	const char *const policy_key[] = { "hypervisor.policy", NULL };
+	const struct s2sim_cfg *v = &cfg->values;
+	bool eager = v->hypervisor.features & S2SIM_POLF_EAGER_SPLIT;
+	char a[32];
+
+	if (eager && !v->workload.eager_split_chunk)
+		return fail(cfg, "hypervisor.policy", chunk_key,
+			    "policy '%s' splits eagerly (eager-split), which "
+			    "needs workload.eager_split_chunk > 0 "
+			    "(KVM_CAP_ARM_EAGER_SPLIT_CHUNK_SIZE 0 disables it)",
+			    v->hypervisor.policy);
+	if (!eager && v->workload.eager_split_chunk) {
+		s2sim_cfg_format_size(v->workload.eager_split_chunk, a,
+				      sizeof(a));
+		return fail(cfg, "workload.eager_split_chunk", policy_key,
+			    "a chunk of %s has no effect: policy '%s' has no "
+			    "eager-split feature", a, v->hypervisor.policy);
+	}
+	return S2SIM_OK;
+}
+
+static int check_vmm_pe(s2sim_config *cfg)
+{
+	const char *const others[] = { "platform.pes", NULL };
+	uint64_t pe = u64(cfg, "hypervisor.vmm_pe");
+	uint64_t pes = u64(cfg, "platform.pes");
+
+	if (pe < pes)
+		return S2SIM_OK;
+	return fail(cfg, "hypervisor.vmm_pe", others,
+		    "PE %llu does not exist: platform.pes = %llu (PEs 0 to "
+		    "%llu)", (unsigned long long)pe, (unsigned long long)pes,
+		    (unsigned long long)pes - 1);
+}
+
+/* Every PE is a requester on the mesh: PE i sits on XP i / pes_per_xp. */
+static int check_mesh(s2sim_config *cfg)
+{
+	const char *const mesh[] = { "fabric.mesh_x", "fabric.mesh_y",
+				     "fabric.pes_per_xp", NULL };
+	const char *const none[] = { NULL };
+	uint64_t pes = u64(cfg, "platform.pes");
+	uint64_t x = u64(cfg, "fabric.mesh_x"), y = u64(cfg, "fabric.mesh_y");
+	uint64_t per = u64(cfg, "fabric.pes_per_xp");
+
+	if (pes > S2SIM_FABRIC_MAX_PES)
+		return fail(cfg, "platform.pes", none,
+			    "%llu PEs: the fabric models at most %u requesters",
+			    (unsigned long long)pes, S2SIM_FABRIC_MAX_PES);
+	if (pes <= x * y * per)
+		return S2SIM_OK;
+	return fail(cfg, "platform.pes", mesh,
+		    "%llu PEs do not fit the fabric mesh: %llu x %llu XPs with "
+		    "%llu PEs per XP hold %llu", (unsigned long long)pes,
+		    (unsigned long long)x, (unsigned long long)y,
+		    (unsigned long long)per, (unsigned long long)(x * y * per));
+}
+
+/* The address filter's directory indexes sets and regions by bits. */
+static int check_addr_filter(s2sim_config *cfg)
+{
+	const char *const none[] = { NULL };
+	uint64_t sets = u64(cfg, "fabric.addr_sets");
+	uint64_t region = u64(cfg, "fabric.addr_region_bytes");
+	char a[32];
+
+	if (!is_pow2(sets))
+		return fail(cfg, "fabric.addr_sets", none,
+			    "%llu sets is not a power of two",
+			    (unsigned long long)sets);
+	if (is_pow2(region) && region >= 4 * KiB && region <= TiB)
+		return S2SIM_OK;
+	s2sim_cfg_format_size(region, a, sizeof(a));
+	return fail(cfg, "fabric.addr_region_bytes", none,
+		    "%s is not a power of two from 4KiB to 1TiB", a);
+}
+
 int s2sim_config_validate(s2sim_config *cfg)
 {
 	int (*const rules[])(s2sim_config *) = {
@@ -315,6 +432,9 @@ int s2sim_config_validate(s2sim_config *cfg)
 		check_guest_page_pow2, check_region,
 		check_guest_page_fits, check_translation_regime,
 		check_ipa_space,       check_trace,
+		check_policy_features, check_eager_split,
+		check_vmm_pe,          check_mesh,
+		check_addr_filter,
 	};
 
 	if (!cfg)

@@ -15,10 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config/policy.h"
 #include "core/config/value.h"
 
 _Static_assert(sizeof(enum s2sim_repl) == sizeof(int) &&
-	       sizeof(enum s2sim_policy) == sizeof(int) &&
+	       sizeof(((struct s2sim_cfg *)0)->fabric.snoop_filter) ==
+		       sizeof(int) &&
 	       sizeof(enum s2sim_conflict_policy) == sizeof(int) &&
 	       sizeof(enum s2sim_workload_source) == sizeof(int) &&
 	       sizeof(enum s2sim_access_order) == sizeof(int),
@@ -270,6 +272,9 @@ int s2sim_cfg_parse_value(const struct s2sim_cfg_key *k, const char *text,
 		}
 		v->s = text;
 		return 0;
+	case S2SIM_CFG_POLICY:
+		return s2sim_policy_parse(text, &v->policy.lock,
+					  &v->policy.features, why, n);
 	}
 	return expected(k, text, why, n);
 }

@@ -16,6 +16,10 @@ union s2sim_cfg_value {
 	uint64_t u;    /* U32, U64, SIZE, BOOL (0/1), ENUM (index) */
 	double d;      /* DOUBLE */
 	const char *s; /* STRING: points into the parsed text */
+	struct {
+		enum s2sim_lock_policy lock;
+		uint32_t features;
+	} policy;      /* POLICY */
 };
 
 /* Parse `text` for key `k`.  0 on success; -1 with the reason in `why`

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config/policy.h"
 #include "core/config/value.h"
 
 static void *field(const struct s2sim_cfg_key *k, struct s2sim_cfg *cfg)
@@ -18,6 +19,25 @@ static const void *cfield(const struct s2sim_cfg_key *k,
 			  const struct s2sim_cfg *cfg)
 {
 	return (const char *)cfg + k->offset;
+}
+
+/* The policy key owns three fields: its normalised text (the row's own
+ * field) and the parsed lock and features it feeds. */
+static void store_policy(const struct s2sim_cfg_key *k, struct s2sim_cfg *cfg,
+			 const union s2sim_cfg_value *v)
+{
+	char text[S2SIM_POLICY_TEXT_MAX];
+	size_t len;
+
+	s2sim_policy_format(v->policy.lock, v->policy.features, text,
+			    sizeof(text));
+	len = strlen(text);
+	if (len >= k->size)
+		len = k->size - 1;
+	memset(field(k, cfg), 0, k->size);
+	memcpy(field(k, cfg), text, len);
+	cfg->hypervisor.lock_policy = v->policy.lock;
+	cfg->hypervisor.features = v->policy.features;
 }
 
 void s2sim_cfg_store(const struct s2sim_cfg_key *k, struct s2sim_cfg *cfg,
@@ -48,6 +68,9 @@ void s2sim_cfg_store(const struct s2sim_cfg_key *k, struct s2sim_cfg *cfg,
 		/* Zero the whole buffer so equal configs compare equal. */
 		memset(field(k, cfg), 0, k->size);
 		memcpy(field(k, cfg), v->s, strlen(v->s));
+		break;
+	case S2SIM_CFG_POLICY:
+		store_policy(k, cfg, v);
 		break;
 	}
 }
@@ -92,7 +115,7 @@ double s2sim_cfg_read_double(const struct s2sim_cfg_key *k,
 const char *s2sim_cfg_read_text(const struct s2sim_cfg_key *k,
 				const struct s2sim_cfg *cfg)
 {
-	if (k->type == S2SIM_CFG_STRING)
+	if (k->type == S2SIM_CFG_STRING || k->type == S2SIM_CFG_POLICY)
 		return cfield(k, cfg);
 	if (k->type == S2SIM_CFG_ENUM)
 		return k->names[s2sim_cfg_read_u64(k, cfg)];
@@ -181,6 +204,10 @@ void s2sim_cfg_format(const struct s2sim_cfg_key *k,
 	case S2SIM_CFG_STRING:
 		format_string(s2sim_cfg_read_text(k, cfg), buf, n);
 		break;
+	case S2SIM_CFG_POLICY:
+		/* Names and '+' only: a plain YAML scalar. */
+		snprintf(buf, n, "%s", s2sim_cfg_read_text(k, cfg));
+		break;
 	}
 }
 
@@ -205,6 +232,8 @@ void s2sim_cfg_describe_type(const struct s2sim_cfg_key *k, char *buf,
 		[S2SIM_CFG_SIZE] = "a size such as 4096, 64KiB, 2MiB or 4GiB",
 		[S2SIM_CFG_ENUM] = "one of",
 		[S2SIM_CFG_STRING] = "a string",
+		[S2SIM_CFG_POLICY] = "a policy LOCK[+FEATURE]... such as "
+				     "rdlock-all+nsh-relax",
 	};
 	char names[256];
 
@@ -222,7 +251,7 @@ const char *s2sim_cfg_type_name(const struct s2sim_cfg_key *k)
 		[S2SIM_CFG_U32] = "integer",  [S2SIM_CFG_U64] = "integer",
 		[S2SIM_CFG_DOUBLE] = "number", [S2SIM_CFG_BOOL] = "bool",
 		[S2SIM_CFG_SIZE] = "size",    [S2SIM_CFG_ENUM] = "enum",
-		[S2SIM_CFG_STRING] = "string",
+		[S2SIM_CFG_STRING] = "string", [S2SIM_CFG_POLICY] = "policy",
 	};
 
 	return name[k->type];
@@ -245,6 +274,16 @@ static void join_allowed(const struct s2sim_cfg_key *k, char *buf, size_t n)
 	}
 }
 
+static void describe_policy(char *buf, size_t n)
+{
+	char locks[128], features[256];
+
+	s2sim_policy_lock_names(locks, sizeof(locks));
+	s2sim_policy_feature_names(features, sizeof(features));
+	snprintf(buf, n, "LOCK: %s (default baseline); FEATUREs, each at most "
+		 "once: %s", locks, features);
+}
+
 void s2sim_cfg_describe_range(const struct s2sim_cfg_key *k, char *buf,
 			      size_t n)
 {
@@ -256,6 +295,8 @@ void s2sim_cfg_describe_range(const struct s2sim_cfg_key *k, char *buf,
 		join_names(k->names, buf, n);
 	} else if (k->type == S2SIM_CFG_BOOL) {
 		snprintf(buf, n, "true, false");
+	} else if (k->type == S2SIM_CFG_POLICY) {
+		describe_policy(buf, n);
 	} else if (k->type == S2SIM_CFG_STRING) {
 		snprintf(buf, n, "at most %zu bytes", k->size - 1);
 	} else if (k->type == S2SIM_CFG_DOUBLE) {

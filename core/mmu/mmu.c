@@ -108,6 +108,11 @@ static void walk(struct s2sim_mmu *m, uint64_t ipa, bool write,
 		return; /* unsupported entry size: translate without caching */
 	s2sim_tlb_insert(&m->l2, &e, NULL);
 	s2sim_tlb_insert(&m->l1, &e, NULL);
+	if (m->on_install) {
+		/* the walk may have cached the level-1 table descriptor, which
+		 * covers 1 GiB: report that range (a conservative superset) */
+		m->on_install(m->install_ctx, m->pe, m->ctx->vmid, ipa, 30);
+	}
 }
 
 void s2sim_mmu_access(struct s2sim_mmu *m, uint64_t ipa, bool write,

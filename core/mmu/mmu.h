@@ -65,6 +65,11 @@ struct s2sim_mmu {
 	unsigned s1_page_log2;         /* the guest's stage-1 page size */
 	uint64_t l1_ps, l2_ps;         /* hit latencies */
 	s2sim_hist *walk_latency;      /* shared histogram, may be NULL */
+	/* Told of every TLB and walk-cache fill (the snoop filters' feed);
+	 * may be NULL. */
+	void (*on_install)(void *ctx, uint32_t pe, uint16_t vmid, uint64_t ipa,
+			   unsigned size_log2);
+	void *install_ctx;
 	struct s2sim_mmu_stats stats;
 };
 

@@ -104,13 +104,24 @@ struct s2sim_tlb {
 	/* per slot (slot = set * ways + way); tag is the hot array */
 	uint64_t *tag;        /* packed lookup key, or S2SIM_TLB_TAG_FREE */
 	struct s2sim_tlb_entry *ent;
-	uint64_t *stamp;      /* LRU: time of last use */
 	uint64_t *seq;        /* install order, for conflict policy FIRST */
 	uint8_t *ovl;         /* overlaps (or overlapped) another entry */
 	uint8_t *tree;        /* tree PLRU: nodes 1 .. ways-1, `ways` a set */
-	uint64_t *mru;        /* bit-PLRU: MRU bits, mru_words a set */
+	uint64_t *mru;        /* bit-PLRU: MRU bits, set_words a set */
 	uint32_t *mru_count;  /* bit-PLRU: MRU bits set, per set */
-	uint32_t mru_words;
+	uint64_t *freemap;    /* free ways, set_words a set */
+	uint32_t set_words;   /* 64-bit words of a per-set way bitmap */
+
+	/* LRU: per set, a circular doubly linked list of its valid slots,
+	 * most recently used first (tail = victim); links are slot numbers,
+	 * S2SIM_TLB_NIL when unlinked or empty */
+	uint32_t *lru_prev, *lru_next;
+	uint32_t *lru_head;   /* per set */
+
+	/* the valid slots, densely packed in live[0 .. valid), and the
+	 * position of each valid slot in it (whole-TLB invalidations) */
+	uint32_t *live;
+	uint32_t *live_pos;
 
 	/* sets of at most 8 ways: a byte of each way's key hash, per set */
 	uint64_t *hint;
@@ -124,7 +135,6 @@ struct s2sim_tlb {
 	uint8_t present[2];   /* per kind: bitmask of size classes held */
 	uint32_t count[2][S2SIM_TLB_NCLASSES];
 	uint32_t valid;       /* valid entries */
-	uint64_t clock;       /* LRU time */
 	uint64_t install_seq;
 	uint64_t rng;         /* xorshift64 state */
 

@@ -94,24 +94,12 @@ static void finish(struct s2sim_sim *sim, s2sim_time_ps t)
 	sim->finished = true;
 }
 
-/* Every vCPU is parked: apply the pending VMM record (if any) at the time
- * the last vCPU arrived, then release them all. */
-static void barrier_fire(s2sim_engine *eng, void *ctx, uint64_t arg)
+/* The VMM record is done at `t`: release every vCPU. */
+static void release_all(void *ctx, s2sim_time_ps t)
 {
 	struct s2sim_sim *sim = ctx;
-	s2sim_time_ps t = s2sim_engine_now(eng), cost = 0;
 	int rc;
 
-	(void)arg;
-	if (!sim->barrier_pending) {
-		finish(sim, t);
-		return;
-	}
-	rc = s2sim_vmm_apply(sim, &sim->batch[sim->batch_pos], t, &cost);
-	if (rc != S2SIM_OK) {
-		s2sim_sim_fail(sim, rc);
-		return;
-	}
 	sim->batch_pos++;
 	sim->records++;
 	sim->barrier_pending = false;
@@ -120,13 +108,33 @@ static void barrier_fire(s2sim_engine *eng, void *ctx, uint64_t arg)
 		struct s2sim_vcpu *v = &sim->vcpus[i];
 
 		v->parked = false;
-		v->local = t + cost;
+		if (t > v->local)
+			v->time[S2SIM_T_BARRIER] += t - v->local;
+		v->local = t;
 		rc = s2sim_vcpu_schedule(v);
 		if (rc != S2SIM_OK) {
 			s2sim_sim_fail(sim, rc);
 			return;
 		}
 	}
+}
+
+/* Every vCPU is parked: apply the pending VMM record (if any) at the time
+ * the last vCPU arrived; release_all() follows when the VMM is done. */
+static void barrier_fire(s2sim_engine *eng, void *ctx, uint64_t arg)
+{
+	struct s2sim_sim *sim = ctx;
+	s2sim_time_ps t = s2sim_engine_now(eng);
+	int rc;
+
+	(void)arg;
+	if (!sim->barrier_pending) {
+		finish(sim, t);
+		return;
+	}
+	rc = s2sim_vmm_apply(sim, &sim->batch[sim->batch_pos], t, release_all);
+	if (rc != S2SIM_OK)
+		s2sim_sim_fail(sim, rc);
 }
 
 void s2sim_dispatch_park(struct s2sim_sim *sim, struct s2sim_vcpu *v)

@@ -86,34 +86,6 @@ void s2sim_machine_fini(struct s2sim_machine *m)
 	*m = (struct s2sim_machine){ 0 };
 }
 
-int s2sim_machine_memslot(struct s2sim_machine *m, const s2sim_record *rec,
-			  struct s2sim_errbuf *err)
-{
-	uint64_t page = 1ull << rec->size_log2;
-	uint64_t half = 1ull << (m->cfg->platform.pa_bits - 1);
-	uint64_t pa = (m->next_host_pa + page - 1) & ~(page - 1);
-	int rc;
-
-	if (pa > half || rec->len > half - pa)
-		return s2sim_err(err, S2SIM_ELIMIT,
-				 "memslot %u: %llu bytes do not fit in the %u-bit PA space "
-				 "(lower half) after the earlier memslots",
-				 rec->slot, (unsigned long long)rec->len,
-				 m->cfg->platform.pa_bits);
-	for (uint64_t off = 0; off < rec->len; off += page) {
-		rc = s2sim_s2pt_map(&m->pt, rec->addr + off, pa + off, page,
-				    S2SIM_PROT_R | S2SIM_PROT_W);
-		if (rc != S2SIM_OK)
-			return s2sim_err(err, rc,
-					 "memslot %u: cannot map IPA 0x%llx (%s)", rec->slot,
-					 (unsigned long long)(rec->addr + off),
-					 rc == S2SIM_ENOMEM ? "table-page pool exhausted"
-							    : "bad mapping");
-	}
-	m->next_host_pa = pa + rec->len;
-	return S2SIM_OK;
-}
-
 void s2sim_machine_sum(struct s2sim_machine *m)
 {
 	struct s2sim_mmu_totals *t = &m->totals;

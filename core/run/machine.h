@@ -3,14 +3,10 @@
  * physical memory, the memory system the walkers fetch through, and one MMU
  * per vCPU (vCPU i is pinned to PE i).
  *
- * Until the hypervisor model (core/kvm) lands, a memslot is mapped whole
- * when the workload creates it -- blocks of its backing page size,
- * read/write, as a VM whose memory was prefaulted -- so accesses translate
- * without stage-2 faults; a fault is reported as a simulation error.
- *
- * Physical layout: guest memory is backed from PA 0 upwards, memslot after
- * memslot, each aligned to its backing page size; the table pages come
- * from the upper half of the PA space.
+ * The tables start empty: the hypervisor model (core/kvm) maps memory as
+ * the guest faults on it.  Physical layout: the table pages come from the
+ * upper half of the PA space; guest memory is backed in the lower half
+ * (core/kvm).
  */
 #ifndef S2SIM_CORE_RUN_MACHINE_H
 #define S2SIM_CORE_RUN_MACHINE_H
@@ -40,7 +36,6 @@ struct s2sim_machine {
 	struct s2sim_memsys *ms;
 	struct s2sim_mmu *mmu;
 	uint32_t nmmu;
-	uint64_t next_host_pa;   /* backing allocator for memslots */
 	s2sim_hist *walk_latency;
 	struct s2sim_mmu_totals totals;
 };
@@ -49,10 +44,6 @@ int s2sim_machine_init(struct s2sim_machine *m, const struct s2sim_cfg *cfg,
 		       uint32_t nvcpus, s2sim_stats *st,
 		       struct s2sim_errbuf *err);
 void s2sim_machine_fini(struct s2sim_machine *m);
-
-/* A MEMSLOT record: back it and map it (see above). */
-int s2sim_machine_memslot(struct s2sim_machine *m, const s2sim_record *rec,
-			  struct s2sim_errbuf *err);
 
 /* Sum the per-PE counters into m->totals (registered as mmu.*). */
 void s2sim_machine_sum(struct s2sim_machine *m);

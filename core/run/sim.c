@@ -12,6 +12,7 @@
 #include <s2sim/sim.h>
 
 #include "core/config/config_internal.h"
+#include "core/config/fabric_cfg.h"
 #include "core/run/sim_internal.h"
 
 static int register_vcpu_stats(struct s2sim_sim *sim, struct s2sim_vcpu *v)
@@ -31,6 +32,13 @@ static int register_vcpu_stats(struct s2sim_sim *sim, struct s2sim_vcpu *v)
 		snprintf(name, sizeof(name), "vcpu.%u.%s", v->id, c[i].field);
 		rc = s2sim_stats_counter(sim->stats, name, c[i].unit, c[i].desc,
 					 c[i].v);
+	}
+	for (unsigned b = 0; b < S2SIM_T_NBUCKETS && rc == S2SIM_OK; b++) {
+		snprintf(name, sizeof(name), "vcpu.%u.time.%s_ps", v->id,
+			 s2sim_time_bucket_names[b]);
+		rc = s2sim_stats_counter(sim->stats, name, "ps",
+					 "simulated time of this vCPU by activity",
+					 &v->time[b]);
 	}
 	return rc;
 }
@@ -92,6 +100,37 @@ static int make_timeline(struct s2sim_sim *sim)
 	return rc;
 }
 
+/* Tell the fabric's snoop filter what the MMUs cache. */
+static void note_install(void *ctx, uint32_t pe, uint16_t vmid, uint64_t ipa,
+			 unsigned size_log2)
+{
+	s2sim_fabric_note_install(ctx, pe, vmid, ipa, size_log2);
+}
+
+/* The DVM fabric and the hypervisor model on top of the machine. */
+static int build_hypervisor(struct s2sim_sim *sim)
+{
+	struct s2sim_fabric_params fp;
+	int rc;
+
+	s2sim_cfg_fabric_params(sim->cfg, &fp);
+	rc = s2sim_fabric_create(sim->eng, &fp, &sim->fabric);
+	if (rc == S2SIM_OK)
+		rc = s2sim_fabric_register_stats(sim->fabric, sim->stats, "fabric");
+	if (rc != S2SIM_OK)
+		return s2sim_err(&sim->err, rc, "fabric: %s",
+				 sim->fabric ? s2sim_fabric_errmsg(sim->fabric)
+					     : "out of memory");
+	if (sim->cfg->fabric.snoop_filter != S2SIM_SNOOP_FILTER_NONE)
+		for (uint32_t i = 0; i < sim->nvcpus; i++) {
+			sim->machine.mmu[i].on_install = note_install;
+			sim->machine.mmu[i].install_ctx = sim->fabric;
+		}
+	return s2sim_kvm_create(&sim->kvm, sim->cfg, sim->eng, sim->fabric,
+				sim->stats, &sim->machine.pt, sim->machine.mmu,
+				sim->nvcpus, &sim->err);
+}
+
 static int sim_build(struct s2sim_sim *sim)
 {
 	const struct s2sim_cfg *c = sim->cfg;
@@ -129,8 +168,9 @@ static int sim_build(struct s2sim_sim *sim)
 	if (rc != S2SIM_OK)
 		return rc;
 	sim->machine_ready = true;
-	return s2sim_machine_init(&sim->machine, c, sim->nvcpus, sim->stats,
-				  &sim->err);
+	rc = s2sim_machine_init(&sim->machine, c, sim->nvcpus, sim->stats,
+				&sim->err);
+	return rc == S2SIM_OK ? build_hypervisor(sim) : rc;
 }
 
 int s2sim_sim_create(s2sim_sim **out, const s2sim_config *cfg)
@@ -154,6 +194,8 @@ void s2sim_sim_destroy(s2sim_sim *sim)
 	for (uint32_t i = 0; sim->vcpus && i < sim->nvcpus; i++)
 		s2sim_aq_free(&sim->vcpus[i].queue);
 	free(sim->vcpus);
+	s2sim_kvm_destroy(sim->kvm);
+	s2sim_fabric_destroy(sim->fabric);
 	if (sim->machine_ready)
 		s2sim_machine_fini(&sim->machine);
 	s2sim_workload_destroy(sim->wl);
@@ -186,6 +228,7 @@ static int sim_finalize(struct s2sim_sim *sim)
 		v->tl_count = 0;
 	}
 	s2sim_machine_sum(&sim->machine);
+	s2sim_fabric_stats_flush(sim->fabric);
 	for (uint32_t i = 0; i < sim->nphases && rc == S2SIM_OK; i++) {
 		struct s2sim_phase_time *p = &sim->phases[i];
 
@@ -215,6 +258,9 @@ int s2sim_sim_run(s2sim_sim *sim)
 	}
 	while (!sim->fatal && !sim->finished) {
 		rc = s2sim_engine_run(sim->eng, S2SIM_TIME_MAX);
+		if (s2sim_kvm_error(sim->kvm) && !sim->fatal)
+			return s2sim_err(&sim->err, s2sim_kvm_error(sim->kvm), "%s",
+					 s2sim_kvm_errmsg(sim->kvm));
 		if (rc == S2SIM_DONE && !sim->finished && !sim->fatal)
 			return s2sim_err(&sim->err, S2SIM_ESIM,
 					 "no event left before the workload ended "

@@ -20,6 +20,7 @@
 
 #include "core/config/cfg.h"
 #include "core/run/access_queue.h"
+#include "core/kvm/kvm.h"
 #include "core/run/machine.h"
 #include "core/util/errbuf.h"
 
@@ -35,6 +36,8 @@ struct s2sim_vcpu {
 	struct s2sim_access_queue queue;
 	s2sim_time_ps local;     /* this vCPU's local time (>= engine now) */
 	bool parked;             /* waiting at a barrier or at the end */
+	bool in_fault;           /* the hypervisor is handling its abort */
+	uint64_t time[S2SIM_T_NBUCKETS]; /* where its time went, ps */
 	/* guest-throughput timeline: accesses in the current interval */
 	uint64_t tl_index;
 	uint64_t tl_count;
@@ -62,6 +65,8 @@ struct s2sim_sim {
 
 	struct s2sim_machine machine;
 	bool machine_ready;
+	s2sim_fabric *fabric;
+	struct s2sim_kvm *kvm;
 
 	uint32_t nvcpus;
 	struct s2sim_vcpu *vcpus;
@@ -103,8 +108,9 @@ void s2sim_dispatch_park(struct s2sim_sim *sim, struct s2sim_vcpu *v);
 void s2sim_sim_fail(struct s2sim_sim *sim, int rc);
 
 /* vmm.c */
-/* Apply one VMM record at barrier time `t`; returns its cost in ps. */
+/* Apply one VMM record at barrier time `t`; done(sim, t') when the VMM
+ * returns (possibly at once). */
 int s2sim_vmm_apply(struct s2sim_sim *sim, const s2sim_record *rec,
-		    s2sim_time_ps t, s2sim_time_ps *cost);
+		    s2sim_time_ps t, s2sim_kvm_done_fn done);
 
 #endif

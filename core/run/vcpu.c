@@ -6,7 +6,6 @@
  */
 #include <s2sim/trace.h>
 
-#include "core/mmu/desc.h"
 #include "core/run/sim_internal.h"
 
 /* Cost of one access in picoseconds besides its translation: the guest's
@@ -38,24 +37,43 @@ static void timeline_count(struct s2sim_vcpu *v, s2sim_time_ps t)
 	v->tl_count++;
 }
 
-/* The access translates through this vCPU's PE MMU.  Without a hypervisor
- * model every memslot is mapped up front, so a stage-2 fault or a TLB
- * conflict abort means the model cannot go on: report it. */
+/* The hypervisor finished this vCPU's abort at `t`: back into the guest,
+ * which retries the access. */
+static void fault_done(void *ctx, s2sim_time_ps t)
+{
+	struct s2sim_vcpu *v = ctx;
+	int rc;
+
+	v->in_fault = false;
+	v->local = t;
+	rc = s2sim_vcpu_schedule(v);
+	if (rc != S2SIM_OK)
+		s2sim_sim_fail(v->sim, rc);
+}
+
+/* Translate and perform one access.  Returns S2SIM_OK when it completed,
+ * S2SIM_ROW when it aborted to the hypervisor (the vCPU waits for
+ * fault_done() and retries), or an error. */
 static int run_access(struct s2sim_vcpu *v, const struct s2sim_pending_access *a)
 {
 	struct s2sim_sim *sim = v->sim;
 	struct s2sim_mmu_result r;
+	s2sim_time_ps guest = access_cost(sim, a);
+	int rc;
 
 	s2sim_mmu_access(&sim->machine.mmu[v->id], a->ipa, a->write, &r);
-	if (r.outcome != S2SIM_MMU_OK)
-		return s2sim_err(&sim->err, S2SIM_ESIM,
-				 "vCPU %u: %s at IPA 0x%llx (level %u) and no "
-				 "hypervisor model to handle it", v->id,
-				 r.outcome == S2SIM_MMU_CONFLICT
-					 ? "TLB conflict abort"
-					 : s2sim_fault_name(r.fault),
-				 (unsigned long long)a->ipa, r.level);
-	v->local += access_cost(sim, a) + r.latency_ps;
+	v->time[S2SIM_T_WALK] += r.latency_ps;
+	v->local += r.latency_ps;
+	if (r.outcome != S2SIM_MMU_OK) {
+		v->in_fault = true;
+		rc = s2sim_kvm_guest_abort(sim->kvm, v->id, v->local, a->ipa,
+					   a->write, &r, v->time, fault_done, v);
+		if (rc != S2SIM_OK)
+			return s2sim_err(&sim->err, rc, "%s", s2sim_kvm_errmsg(sim->kvm));
+		return S2SIM_ROW;
+	}
+	v->time[S2SIM_T_GUEST] += guest;
+	v->local += guest;
 	v->accesses++;
 	v->instructions += a->delta;
 	if (a->write)
@@ -96,6 +114,8 @@ void s2sim_vcpu_step(s2sim_engine *eng, void *ctx, uint64_t arg)
 			}
 		}
 		rc = run_access(v, s2sim_aq_peek(&v->queue));
+		if (rc == S2SIM_ROW)
+			return; /* in the hypervisor; fault_done() resumes it */
 		if (rc != S2SIM_OK) {
 			s2sim_sim_fail(sim, rc);
 			return;

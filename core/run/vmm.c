@@ -1,11 +1,9 @@
 /*
- * VMM events of the workload, applied at barriers.
- *
- * Until the hypervisor model lands (core/kvm), a memslot is mapped whole
- * when it is created (core/run/machine.h) and dirty-log operations are
- * counted and cost no simulated time; phase markers delimit
- * the populate pass and the dirty-logging iterations, whose durations are
- * reported as dirty_log_perf_test prints them.
+ * VMM records of the workload, applied at barriers.  Phase markers are
+ * the run's own (they delimit the populate pass and the dirty-logging
+ * iterations, whose durations are reported as dirty_log_perf_test prints
+ * them); every other record is the hypervisor model's VMM operation
+ * (core/kvm), which may take simulated time.
  */
 #include <s2sim/trace.h>
 
@@ -31,13 +29,19 @@ static int phase_begin(struct s2sim_sim *sim, uint32_t phase, s2sim_time_ps t)
 }
 
 int s2sim_vmm_apply(struct s2sim_sim *sim, const s2sim_record *rec,
-		    s2sim_time_ps t, s2sim_time_ps *cost)
+		    s2sim_time_ps t, s2sim_kvm_done_fn done)
 {
-	*cost = 0;
+	int rc;
+
 	sim->vmm_events++;
-	if (rec->kind == S2SIM_REC_PHASE)
-		return phase_begin(sim, rec->delta, t);
-	if (rec->kind == S2SIM_REC_MEMSLOT)
-		return s2sim_machine_memslot(&sim->machine, rec, &sim->err);
+	if (rec->kind == S2SIM_REC_PHASE) {
+		rc = phase_begin(sim, rec->delta, t);
+		if (rc == S2SIM_OK)
+			done(sim, t);
+		return rc;
+	}
+	rc = s2sim_kvm_vmm(sim->kvm, rec, t, done, sim);
+	if (rc != S2SIM_OK)
+		return s2sim_err(&sim->err, rc, "%s", s2sim_kvm_errmsg(sim->kvm));
 	return S2SIM_OK;
 }

@@ -16,86 +16,19 @@
 
 extern "C" {
 #include <s2sim/config.h>
+#include <s2sim/fabric.h>
 #include "core/config/config_internal.h"
 #include "core/config/schema.h"
 #include "core/config/value.h"
 }
 
-namespace fs = std::filesystem;
+#include "config_harness.h"
 
 // Alignment padding in struct s2sim_cfg on LP64 (measured; see
 // ConfigSchema.EveryFieldHasAKey).
-#define S2SIM_CFG_PADDING_BYTES 26
+#define S2SIM_CFG_PADDING_BYTES 41
 
-namespace {
-
-// A configuration handle that is destroyed at the end of the scope.
-struct Config {
-	s2sim_config *c = nullptr;
-	Config() { EXPECT_EQ(s2sim_config_create(&c), S2SIM_OK); }
-	~Config() { s2sim_config_destroy(c); }
-	Config(const Config &) = delete;
-	Config &operator=(const Config &) = delete;
-	std::string msg() const { return s2sim_config_errmsg(c); }
-	const s2sim_cfg &v() const { return *s2sim_config_values(c); }
-	int load(const std::string &p) { return s2sim_config_load(c, p.c_str()); }
-	int set(const std::string &a) { return s2sim_config_set(c, a.c_str()); }
-	int validate() { return s2sim_config_validate(c); }
-};
-
-std::string tmp_dir()
-{
-	const char *t = std::getenv("S2SIM_TEST_TMP");
-	fs::path dir = fs::path(t ? t : "/tmp") / "config";
-	fs::create_directories(dir);
-	return dir.string();
-}
-
-// Write `text` to a file named after the running test plus `name`.
-std::string write_file(const std::string &name, const std::string &text)
-{
-	const auto *info = testing::UnitTest::GetInstance()->current_test_info();
-	fs::path dir = fs::path(tmp_dir()) / info->name();
-	fs::path p = dir / name;
-	fs::create_directories(p.parent_path());
-	std::ofstream(p) << text;
-	return p.string();
-}
-
-std::string source_path(const std::string &rel)
-{
-	return std::string(S2SIM_SOURCE_DIR) + "/" + rel;
-}
-
-// Load `yaml` and expect S2SIM_EINPUT; return the message.
-std::string load_error(const std::string &yaml, std::string *path = nullptr)
-{
-	Config cfg;
-	std::string p = write_file("c.yaml", yaml);
-	if (path)
-		*path = p;
-	EXPECT_EQ(cfg.load(p), S2SIM_EINPUT) << cfg.msg();
-	return cfg.msg();
-}
-
-// The message starts with "FILE:LINE: " and names `key`.
-void expect_names(const std::string &msg, const std::string &file, int line,
-		  const std::string &key)
-{
-	std::string prefix = file + ":" + std::to_string(line) + ": ";
-	EXPECT_EQ(msg.rfind(prefix, 0), 0u) << msg;
-	EXPECT_NE(msg.find("'" + key + "'"), std::string::npos) << msg;
-}
-
-std::string read_text(const std::string &path)
-{
-	std::ifstream in(path, std::ios::binary);
-	std::stringstream ss;
-	ss << in.rdbuf();
-	return ss.str();
-}
-
-} // namespace
+using namespace cfgtest;
 
 // ---------------------------------------------------------------- errors
 
@@ -370,7 +303,18 @@ TEST(ConfigDefaults, AreTheN1PlatformAndSelftestDefaults)
 	EXPECT_EQ(v.platform.feat_bbm, 0u);
 	EXPECT_FALSE(v.platform.feat_tlbirange);
 	EXPECT_EQ(v.platform.tlb_conflict, S2SIM_CONFLICT_ABORT);
-	EXPECT_EQ(v.hypervisor.policy, S2SIM_POLICY_BASELINE);
+	EXPECT_EQ(v.hypervisor.lock_policy, S2SIM_LOCKPOL_BASELINE);
+	EXPECT_EQ(v.hypervisor.features, 0u);
+	EXPECT_STREQ(v.hypervisor.policy, "baseline");
+	EXPECT_EQ(v.hypervisor.exit_cycles, 800u);
+	EXPECT_EQ(v.hypervisor.entry_cycles, 700u);
+	EXPECT_EQ(v.hypervisor.fault_cycles, 2500u);
+	EXPECT_EQ(v.hypervisor.map_cycles, 300u);
+	EXPECT_EQ(v.hypervisor.split_cycles, 1200u);
+	EXPECT_EQ(v.hypervisor.wp_cycles_per_leaf, 20u);
+	EXPECT_EQ(v.hypervisor.dirty_cycles_per_page, 5u);
+	EXPECT_EQ(v.hypervisor.vmm_pe, 0u);
+	EXPECT_TRUE(v.hypervisor.check);
 	// dirty_log_perf_test: -v 1 -b 1G -w 100 -i 2, anonymous 4 KiB backing,
 	// sequential, seed 1, manual protect + initially set.
 	EXPECT_EQ(v.workload.source, S2SIM_SRC_GENERATOR);
@@ -418,7 +362,8 @@ TEST(ConfigSchema, RowsAreConsistent)
 			want = 8; break;
 		case S2SIM_CFG_BOOL: want = sizeof(bool); break;
 		case S2SIM_CFG_ENUM: want = sizeof(int); break;
-		case S2SIM_CFG_STRING: want = k[i].size; break;
+		case S2SIM_CFG_STRING: case S2SIM_CFG_POLICY:
+			want = k[i].size; break;
 		}
 		EXPECT_EQ(k[i].size, want);
 		EXPECT_LE(k[i].offset + k[i].size, sizeof(s2sim_cfg));
@@ -468,6 +413,16 @@ TEST(ConfigSchema, EveryFieldHasAKey)
 	for (size_t i = 0; i < n; i++)
 		for (size_t b = 0; b < k[i].size; b++)
 			covered[k[i].offset + b] = true;
+	// hypervisor.policy also sets the lock and features it names.
+	size_t derived[][2] = {
+		{ offsetof(s2sim_cfg, hypervisor.lock_policy),
+		  sizeof(((s2sim_cfg *)0)->hypervisor.lock_policy) },
+		{ offsetof(s2sim_cfg, hypervisor.features),
+		  sizeof(((s2sim_cfg *)0)->hypervisor.features) },
+	};
+	for (const auto &d : derived)
+		for (size_t b = 0; b < d[1]; b++)
+			covered[d[0] + b] = true;
 	size_t uncovered = 0;
 	for (size_t b = 0; b < covered.size(); b++)
 		uncovered += !covered[b];
@@ -528,8 +483,12 @@ TEST(ConfigSet, EachType)
 	EXPECT_TRUE(cfg.v().platform.feat_tlbirange);
 	ASSERT_EQ(cfg.set("workload.initially_set=False"), S2SIM_OK);
 	EXPECT_FALSE(cfg.v().workload.initially_set);
-	ASSERT_EQ(cfg.set("hypervisor.policy=eager_split"), S2SIM_OK);
-	EXPECT_EQ(cfg.v().hypervisor.policy, S2SIM_POLICY_EAGER_SPLIT);
+	ASSERT_EQ(cfg.set("hypervisor.policy=eager_split+rdlock_all"), S2SIM_OK)
+		<< cfg.msg();
+	EXPECT_EQ(cfg.v().hypervisor.lock_policy, S2SIM_LOCKPOL_RDLOCK_ALL);
+	EXPECT_EQ(cfg.v().hypervisor.features, (uint32_t)S2SIM_POLF_EAGER_SPLIT);
+	ASSERT_EQ(cfg.set("fabric.snoop_filter=vmid"), S2SIM_OK);
+	EXPECT_EQ(cfg.v().fabric.snoop_filter, (uint32_t)S2SIM_SNOOP_FILTER_VMID);
 	ASSERT_EQ(cfg.set("platform.name=\"x: y # z\""), S2SIM_OK) << cfg.msg();
 	EXPECT_STREQ(cfg.v().platform.name, "x: y # z");
 	ASSERT_EQ(cfg.set("workload.trace="), S2SIM_OK) << cfg.msg();
@@ -558,7 +517,9 @@ TEST(ConfigSet, EachType)
 	ASSERT_EQ(s2sim_config_get_double(cfg.c, "platform.cpu_mhz", &d), S2SIM_OK);
 	EXPECT_EQ(d, 2500.0);
 	ASSERT_EQ(s2sim_config_get_string(cfg.c, "hypervisor.policy", &s), S2SIM_OK);
-	EXPECT_STREQ(s, "eager_split");
+	EXPECT_STREQ(s, "rdlock-all+eager-split");
+	ASSERT_EQ(s2sim_config_get_string(cfg.c, "fabric.snoop_filter", &s), S2SIM_OK);
+	EXPECT_STREQ(s, "vmid");
 	ASSERT_EQ(s2sim_config_get_string(cfg.c, "platform.name", &s), S2SIM_OK);
 	EXPECT_STREQ(s, "x: y # z");
 	EXPECT_EQ(s2sim_config_get_u64(cfg.c, "hypervisor.policy", &u), S2SIM_EMISUSE);
@@ -583,32 +544,6 @@ TEST(ConfigSet, OverridesAFileAndIsTypedTheSame)
 
 // ------------------------------------------------------- cross-key rules
 
-namespace {
-
-// Apply `sets` to the defaults and expect validate() to fail with a
-// message that starts with the origin of `blamed` and names it.
-std::string rule_error(const std::vector<std::string> &sets,
-		       const std::string &blamed)
-{
-	Config cfg;
-	for (const std::string &s : sets)
-		EXPECT_EQ(cfg.set(s), S2SIM_OK) << s << ": " << cfg.msg();
-	EXPECT_EQ(cfg.validate(), S2SIM_EINPUT) << "accepted";
-	std::string m = cfg.msg();
-	std::string origin = s2sim_config_origin(cfg.c, blamed.c_str());
-	EXPECT_EQ(m.rfind(origin + ": key '" + blamed + "': ", 0), 0u) << m;
-	return m;
-}
-
-bool validates(const std::vector<std::string> &sets)
-{
-	Config cfg;
-	for (const std::string &s : sets)
-		EXPECT_EQ(cfg.set(s), S2SIM_OK) << s << ": " << cfg.msg();
-	return cfg.validate() == S2SIM_OK;
-}
-
-} // namespace
 
 TEST(ConfigRules, L1TlbIsFullyAssociative)
 {
@@ -792,7 +727,10 @@ TEST(ConfigWrite, RoundTripGivesTheIdenticalConfig)
 			       "platform.name=\"quote\\\" back\\\\slash: tab\\t\"",
 			       "workload.trace=a/b c.s2t", "workload.seed=0xffffffff",
 			       "workload.bytes_per_vcpu=6GiB", "platform.feat_tlbirange=true",
-			       "platform.l2_tlb.repl=random", "sim.quantum_ns=12345" })
+			       "platform.l2_tlb.repl=random", "sim.quantum_ns=12345",
+			       "hypervisor.policy=tlbi_range + rdlock-all",
+			       "fabric.snoop_filter=address", "fabric.mhz=1866.5",
+			       "fabric.addr_region_bytes=64KiB" })
 		ASSERT_EQ(a.set(s), S2SIM_OK) << s << ": " << a.msg();
 	std::string out = write_file("resolved.yaml", "");
 	ASSERT_EQ(s2sim_config_write_yaml(a.c, out.c_str()), S2SIM_OK) << a.msg();
@@ -815,6 +753,8 @@ TEST(ConfigWrite, RoundTripGivesTheIdenticalConfig)
 	EXPECT_NE(text.find("bytes_per_vcpu: 6GiB  # --set workload.bytes_per_vcpu=6GiB"),
 		  std::string::npos) << text;
 	EXPECT_NE(text.find("vcpus: 48  # "), std::string::npos) << text;
+	EXPECT_NE(text.find("policy: rdlock-all+tlbi-range  # --set "),
+		  std::string::npos) << text;
 	// Writing again from the reloaded config gives the same values text.
 	std::string out2 = write_file("resolved2.yaml", "");
 	ASSERT_EQ(s2sim_config_write_yaml(b.c, out2.c_str()), S2SIM_OK);
@@ -882,6 +822,22 @@ TEST(ConfigFiles, EveryShippedConfigLoadsAndValidates)
 	EXPECT_GE(count, 3);
 }
 
+// A platform file sets every key of `platform` and `fabric` and the
+// hypervisor's software costs (cycles of this CPU), so a later platform
+// file replaces an earlier one completely.
+static bool is_platform_key(const std::string &path)
+{
+	static const char *const hyp_kept[] = { "hypervisor.policy",
+						"hypervisor.vmm_pe",
+						"hypervisor.check" };
+	if (path.rfind("platform.", 0) == 0 || path.rfind("fabric.", 0) == 0)
+		return true;
+	if (path.rfind("hypervisor.", 0) != 0)
+		return false;
+	return std::find(std::begin(hyp_kept), std::end(hyp_kept), path) ==
+	       std::end(hyp_kept);
+}
+
 TEST(ConfigFiles, PlatformsSetEveryPlatformKey)
 {
 	size_t n;
@@ -890,7 +846,7 @@ TEST(ConfigFiles, PlatformsSetEveryPlatformKey)
 		Config cfg;
 		ASSERT_EQ(cfg.load(e.path().string()), S2SIM_OK) << cfg.msg();
 		for (size_t i = 0; i < n; i++) {
-			if (std::strncmp(k[i].path, "platform.", 9))
+			if (!is_platform_key(k[i].path))
 				continue;
 			EXPECT_STRNE(s2sim_config_origin(cfg.c, k[i].path), "default")
 				<< e.path() << " does not set " << k[i].path;
@@ -911,7 +867,9 @@ TEST(ConfigFiles, T2a48IsTheDocumentedDefault)
 	EXPECT_EQ(v.workload.backing_page_size, 2ull << 20);
 	EXPECT_EQ(v.workload.write_percent, 100u);
 	EXPECT_EQ(v.workload.order, S2SIM_ORDER_SEQUENTIAL);
-	EXPECT_EQ(v.hypervisor.policy, S2SIM_POLICY_BASELINE);
+	EXPECT_EQ(v.hypervisor.lock_policy, S2SIM_LOCKPOL_BASELINE);
+	EXPECT_EQ(v.hypervisor.features, 0u);
+	EXPECT_STREQ(v.hypervisor.policy, "baseline");
 	EXPECT_EQ(v.platform.feat_bbm, 0u);
 
 	Config n2;
