@@ -12,7 +12,7 @@ set -eu
 cd "$(dirname "$0")"
 
 PKGS="build-essential cmake ninja-build pkg-config python3 libfyaml-dev \
-libjansson-dev libzstd-dev libsystemc-dev libgtest-dev"
+libjansson-dev libzstd-dev libsystemc-dev libgtest-dev python3-matplotlib"
 
 install_missing() {
 	missing=""

@@ -75,7 +75,6 @@ void fab_node_account(struct s2sim_fabric *f, uint32_t d, s2sim_time_ps now)
 	if (dn->trk_used == f->p.dn_trackers)
 		f->full_ps += dt;
 	dn->trk_last_t = now;
-	fab_update_cycle_counters(f);
 }
 
 static bool fab_node_fits(const struct s2sim_fabric *f,
@@ -170,31 +169,44 @@ static bool fab_node_older_ops(const struct s2sim_fabric *f,
 	return false;
 }
 
-/* Snoop every requester of the domain; returns the snoops sent. */
-static uint32_t snoop_all(struct s2sim_fabric *f, uint32_t d, uint32_t ti,
-			  s2sim_time_ps *cursor, s2sim_time_ps *last)
+/* Snoop every requester of the domain; returns the snoops sent.  When
+ * the targets' timing is uniform it is O(1) arithmetic (dvm_bcast.c) and
+ * the loop only applies the op. */
+static uint32_t snoop_all(struct s2sim_fabric *f, uint32_t d,
+			  const struct txn *tx, s2sim_time_ps *cursor,
+			  s2sim_time_ps *last)
 {
-	uint64_t *dirty = f->p.filter_syncs ? f->dn[d].dirty : NULL;
+	uint32_t pes = f->p.pes;
+	s2sim_time_ps waited;
 
-	for (uint32_t pe = 0; pe < f->p.pes; pe++) {
-		*last = max_t(*last, fab_tgt_snoop_op(f, d, pe, ti, cursor));
-		if (dirty)
-			pe_bitmap_set(dirty, pe);
+	if (f->p.filter_syncs)
+		pe_bitmap_fill(f->dn[d].dirty, pes);
+	if (fab_bc_op(f, d, *cursor, last, &waited)) {
+		*cursor += (s2sim_time_ps)pes * f->dn_snoop_ps;
+		fab_tgt_deliver_all(f, tx->type, &tx->op, waited);
+		return pes;
 	}
-	return f->p.pes;
+	for (uint32_t pe = 0; pe < pes; pe++) {
+		*last = max_t(*last, fab_tgt_snoop_op(f, d, pe, cursor));
+		fab_tgt_deliver(f, pe, tx->type, &tx->op);
+	}
+	return pes;
 }
 
 /* Snoop the PEs of the filter's answer: O(words + targets). */
-static uint32_t snoop_set(struct s2sim_fabric *f, uint32_t d, uint32_t ti,
-			  s2sim_time_ps *cursor, s2sim_time_ps *last)
+static uint32_t snoop_set(struct s2sim_fabric *f, uint32_t d,
+			  const struct txn *tx, s2sim_time_ps *cursor,
+			  s2sim_time_ps *last)
 {
 	const uint64_t *set = f->sf.scratch;
 	uint64_t *dirty = f->p.filter_syncs ? f->dn[d].dirty : NULL;
 	uint32_t n = 0, pes = f->p.pes;
 
+	fab_bc_settle(f);
 	for (uint32_t pe = pe_bitmap_next(set, 0, pes); pe < pes;
 	     pe = pe_bitmap_next(set, pe + 1, pes)) {
-		*last = max_t(*last, fab_tgt_snoop_op(f, d, pe, ti, cursor));
+		*last = max_t(*last, fab_tgt_snoop_op(f, d, pe, cursor));
+		fab_tgt_deliver(f, pe, tx->type, &tx->op);
 		if (dirty)
 			pe_bitmap_set(dirty, pe);
 		n++;
@@ -217,17 +229,22 @@ static void count_filtered(struct s2sim_fabric *f, const struct txn *tx,
 		f->st.dvmop_vmid_filtered++;
 }
 
+/* Distribute DVMOp `ti`: the filter picks the targets; each target's
+ * timing is reserved and the op applied there now, ahead of its modelled
+ * processing window (docs/fabric.md "applied when delivered").  The only
+ * event is the op's completion, when the last ack is in. */
 static void fab_node_distribute_op(struct s2sim_fabric *f, uint32_t d,
 				   uint32_t ti)
 {
 	s2sim_time_ps now = s2sim_engine_now(f->eng);
 	s2sim_time_ps cursor = now, last;
+	/* A copy: the apply callback may issue TLBIs and move the pool. */
+	const struct txn tx = f->txn[ti];
 	enum sf_answer a = SF_ALL;
 	uint32_t lookups = 0, n;
 
-	if (f->txn[ti].type == TXN_OP &&
-	    f->sf.kind != S2SIM_SNOOP_FILTER_NONE) {
-		a = fab_sf_select(&f->sf, &f->txn[ti].op, &lookups);
+	if (tx.type == TXN_OP && f->sf.kind != S2SIM_SNOOP_FILTER_NONE) {
+		a = fab_sf_select(&f->sf, &tx.op, &lookups);
 		cursor = max_t(now, f->filter_busy_until) +
 			 (s2sim_time_ps)lookups * f->lookup_ps;
 		f->filter_busy_until = cursor;
@@ -235,10 +252,10 @@ static void fab_node_distribute_op(struct s2sim_fabric *f, uint32_t d,
 	cursor += f->dn_op_ps;
 	last = cursor;
 	if (a == SF_ALL)
-		n = snoop_all(f, d, ti, &cursor, &last);
+		n = snoop_all(f, d, &tx, &cursor, &last);
 	else
-		n = snoop_set(f, d, ti, &cursor, &last);
-	count_filtered(f, &f->txn[ti], a, n);
+		n = snoop_set(f, d, &tx, &cursor, &last);
+	count_filtered(f, &tx, a, n);
 	f->st.snoops_sent += n;
 	f->st.txsnp_flits += 2 * (uint64_t)n;
 	f->busy_ps += cursor - now;
@@ -253,16 +270,26 @@ static void fab_node_distribute_sync(struct s2sim_fabric *f, uint32_t d,
 	s2sim_time_ps now = s2sim_engine_now(f->eng);
 	s2sim_time_ps cursor = now + f->dn_op_ps, last = cursor;
 	uint32_t n = 0, pes = f->p.pes;
+	bool all = !f->p.filter_syncs ||
+		   pe_bitmap_full(dn->dirty, pes);
 
-	if (f->p.filter_syncs) {
+	if (all && fab_bc_sync(f, d, cursor, &last)) {
+		n = pes;
+		cursor += (s2sim_time_ps)pes * f->dn_snoop_ps;
+		if (f->p.filter_syncs)
+			pe_bitmap_zero(dn->dirty, pe_bitmap_words(pes));
+	} else if (f->p.filter_syncs) {
 		/* Only targets snooped since their last sync can have ops
 		 * to complete; every earlier op is known complete. */
+		if (!pe_bitmap_empty(dn->dirty, pe_bitmap_words(pes)))
+			fab_bc_settle(f);
 		for (uint32_t pe = pe_bitmap_next(dn->dirty, 0, pes); pe < pes;
 		     pe = pe_bitmap_next(dn->dirty, pe + 1, pes), n++)
 			last = max_t(last,
 				     fab_tgt_snoop_sync(f, d, pe, &cursor));
 		pe_bitmap_zero(dn->dirty, pe_bitmap_words(pes));
 	} else {
+		fab_bc_settle(f);
 		for (uint32_t pe = 0; pe < pes; pe++, n++)
 			last = max_t(last,
 				     fab_tgt_snoop_sync(f, d, pe, &cursor));
@@ -362,6 +389,9 @@ static void fab_node_release(struct s2sim_fabric *f, uint32_t d, uint32_t ti)
 	fab_node_grant(f, d);
 	if (f->p.sync_orders_all && dn->nwaiting)
 		fab_node_release_syncs(f, d);
+	/* The cycle counters are current as of the last release (and of
+	 * s2sim_fabric_stats_flush()). */
+	fab_update_cycle_counters(f);
 }
 
 static void ev_op_complete(s2sim_engine *eng, void *ctx, uint64_t arg)

@@ -68,54 +68,85 @@ static void note_window(struct dvm_targets *tg, uint32_t pe,
 	tg->blk_end[base + h] = end;
 }
 
-/* Engine event: target `pe` starts processing txn `ti`; arg = ti << 16 |
- * pe.  Applies the op through the owner's callback. */
-static void ev_apply(s2sim_engine *eng, void *ctx, uint64_t arg)
+/* Hand op `op` (of a txn of `type`) to target `pe`'s owner and count it.
+ * The erratum's extra TLBI names nothing the model caches: charged only. */
+void fab_tgt_deliver(struct s2sim_fabric *f, uint32_t pe, uint8_t type,
+		     const struct s2sim_dvm_op *op)
 {
-	struct s2sim_fabric *f = ctx;
-	uint32_t ti = (uint32_t)(arg >> 16);
-	uint32_t pe = (uint32_t)(arg & 0xffff);
-	uint8_t type = f->txn[ti].type;
 	uint64_t removed = 0;
 
-	(void)eng;
-	if (type != TXN_REPEAT && f->cb.apply) {
-		struct s2sim_dvm_op op = f->txn[ti].op; /* the pool may move */
-
-		removed = f->cb.apply(f->cb.ctx, pe, &op);
-	}
+	if (type != TXN_REPEAT && f->cb.apply)
+		removed = f->cb.apply(f->cb.ctx, pe, op);
 	f->st.ops_applied++;
 	f->st.entries_invalidated += removed;
 	f->pe_st[pe].dvmops_applied++;
 	f->pe_st[pe].invalidations += removed;
-	if (type == TXN_LOCAL)
-		fab_txn_free(f, ti);
 }
 
-/* Processing of one op at `pe` that may start at `ready`; the queueing
- * delay `waited` already accrued is added to the stats.  Returns the time
- * the op is applied. */
+void fab_tgt_deliver_all(struct s2sim_fabric *f, uint8_t type,
+			 const struct s2sim_dvm_op *op, s2sim_time_ps waited)
+{
+	struct s2sim_fabric_pe_stats *ps = f->pe_st;
+	uint64_t (*apply)(void *, uint32_t, const struct s2sim_dvm_op *) =
+		type != TXN_REPEAT ? f->cb.apply : NULL;
+	uint32_t pes = f->p.pes;
+	uint64_t total = 0;
+
+	for (uint32_t pe = 0; pe < pes; pe++) {
+		uint64_t removed = apply ? apply(f->cb.ctx, pe, op) : 0;
+
+		ps[pe].dvmops_applied++;
+		ps[pe].invalidations += removed;
+		ps[pe].queue_delay_ps += waited;
+		ps[pe].busy_ps += f->tgt_op_ps;
+		total += removed;
+	}
+	f->st.ops_applied += pes;
+	f->st.entries_invalidated += total;
+	if (f->h.queue_delay)
+		s2sim_hist_add_n(f->h.queue_delay, waited, pes);
+}
+
+/* Engine event: a non-shareable TLBI (txn `ti`, arg = ti << 16 | pe)
+ * starts at its PE. */
+static void ev_apply_local(s2sim_engine *eng, void *ctx, uint64_t arg)
+{
+	struct s2sim_fabric *f = ctx;
+	uint32_t ti = (uint32_t)(arg >> 16);
+	uint32_t pe = (uint32_t)(arg & 0xffff);
+	struct s2sim_dvm_op op = f->txn[ti].op; /* the pool may move */
+
+	(void)eng;
+	fab_txn_free(f, ti);
+	fab_tgt_deliver(f, pe, TXN_LOCAL, &op);
+}
+
+/* Reserve the processing of one op at `pe` that may start at `ready`; the
+ * queueing delay `waited` already accrued is added to the stats.  Sets
+ * *start and returns the time the op is applied (processing ends). */
 static s2sim_time_ps fab_tgt_process(struct s2sim_fabric *f, uint32_t pe,
-				     uint32_t ti, s2sim_time_ps ready,
-				     s2sim_time_ps waited)
+				     s2sim_time_ps ready, s2sim_time_ps waited,
+				     s2sim_time_ps *start)
 {
 	struct dvm_targets *tg = &f->tgt;
-	s2sim_time_ps start = max_t(ready, tg->free_at[pe]);
-	s2sim_time_ps done = start + f->tgt_op_ps;
+	s2sim_time_ps s = max_t(ready, tg->free_at[pe]);
+	s2sim_time_ps done = s + f->tgt_op_ps;
 
 	tg->free_at[pe] = done;
-	note_window(tg, pe, start, done);
-	waited += start - ready;
+	fab_bc_note(f, pe, done);
+	if (f->p.target_blocks_translation)
+		note_window(tg, pe, s, done);
+	waited += s - ready;
 	f->pe_st[pe].queue_delay_ps += waited;
 	f->pe_st[pe].busy_ps += f->tgt_op_ps;
 	if (f->h.queue_delay)
 		s2sim_hist_add(f->h.queue_delay, waited);
-	fab_schedule(f, start, ev_apply, (uint64_t)ti << 16 | pe);
+	*start = s;
 	return done;
 }
 
 s2sim_time_ps fab_tgt_snoop_op(struct s2sim_fabric *f, uint32_t d, uint32_t pe,
-			       uint32_t ti, s2sim_time_ps *cursor)
+			       s2sim_time_ps *cursor)
 {
 	struct dvm_targets *tg = &f->tgt;
 	uint32_t k = f->p.target_outstanding;
@@ -126,14 +157,14 @@ s2sim_time_ps fab_tgt_snoop_op(struct s2sim_fabric *f, uint32_t d, uint32_t pe,
 	 * (acks come back in order: the target is FIFO). */
 	s2sim_time_ps send = max_t(*cursor, ring[h]);
 	s2sim_time_ps stall = send - *cursor;
-	s2sim_time_ps done, ack;
+	s2sim_time_ps start, ack;
 
 	f->stall_ps += stall;
 	*cursor = send + f->dn_snoop_ps;
-	done = fab_tgt_process(f, pe, ti, send + travel, stall);
-	ack = done + travel;
+	ack = fab_tgt_process(f, pe, send + travel, stall, &start) + travel;
 	ring[h] = ack;
-	tg->credit_head[pe] = (h + 1) % k;
+	tg->credit_head[pe] = h + 1 < k ? h + 1 : 0;
+	fab_bc_note(f, pe, ack);
 	return ack;
 }
 
@@ -152,14 +183,18 @@ s2sim_time_ps fab_tgt_snoop_sync(struct s2sim_fabric *f, uint32_t d,
 	 * (CHI B8.2.2) and its accesses have drained. */
 	answer = max_t(send + travel, tg->free_at[pe]) + f->tgt_sync_ps;
 	tg->sync_ack_at[pe] = answer + travel;
+	fab_bc_note(f, pe, answer + travel);
 	return answer + travel;
 }
 
 int fab_tgt_local(struct s2sim_fabric *f, uint32_t ti, s2sim_time_ps t)
 {
 	uint32_t pe = f->txn[ti].pe;
-	s2sim_time_ps done = fab_tgt_process(f, pe, ti, t, 0);
+	s2sim_time_ps start;
 
-	f->tgt.local_done[pe] = done;
+	fab_bc_settle(f); /* this PE's pipeline leaves the common pattern */
+	f->tgt.local_done[pe] = fab_tgt_process(f, pe, t, 0, &start);
+	/* The PE's own TLBI takes effect at its (local) start time. */
+	fab_schedule(f, start, ev_apply_local, (uint64_t)ti << 16 | pe);
 	return f->broken ? S2SIM_ESIM : S2SIM_OK;
 }

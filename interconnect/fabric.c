@@ -39,6 +39,8 @@ static int fabric_alloc_parts(struct s2sim_fabric *f)
 		rc = fab_node_init(f);
 	if (rc == S2SIM_OK)
 		rc = fab_targets_init(f);
+	if (rc == S2SIM_OK)
+		rc = fab_bc_init(f);
 	if (rc != S2SIM_OK)
 		return rc;
 	for (uint32_t pe = 0; pe < f->p.pes; pe++) {
@@ -80,6 +82,7 @@ void s2sim_fabric_destroy(s2sim_fabric *f)
 {
 	if (!f)
 		return;
+	fab_bc_fini(f);
 	fab_targets_fini(f);
 	fab_node_fini(f);
 	fab_sf_fini(&f->sf);

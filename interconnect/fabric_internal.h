@@ -4,6 +4,7 @@
  *   requester.c    what a PE issues: TLBI, DSB, barriers; DSB completion
  *   dvm_node.c     the DVM node: trackers, retries, serial distribution
  *   dvm_target.c   per-target timing (credits, processing) and delivery
+ *   dvm_bcast.c    the same for broadcasts that queue nowhere, in O(1)
  *   snoop_filter.c (+ vmid_table.c, addr_dir.c) target selection
  *   topology.c     mesh placement and message times
  *   fabric_stats.c stats registration and time-integrated counters
@@ -11,7 +12,10 @@
  * Timing is computed analytically where it is a pure function of FIFO
  * state (a target's credits and processing pipeline, the node's snoop
  * fan-out) and by engine events where state crosses components (arrival
- * at the node, tracker release, delivery to a target, completion).
+ * at the node, readiness, tracker release and completion).  A broadcast
+ * op is applied at every target when the node distributes it (before its
+ * modelled processing window, which only the timing accounts for), so a
+ * DVMOp costs O(1) events whatever the number of targets.
  */
 #ifndef S2SIM_INTERCONNECT_FABRIC_INTERNAL_H
 #define S2SIM_INTERCONNECT_FABRIC_INTERNAL_H
@@ -74,6 +78,25 @@ struct dvm_targets {
 	s2sim_time_ps *local_done;  /* [pe]: last local TLBI applied */
 };
 
+/* Target state of a run of broadcasts from node `dn` that queued nowhere,
+ * kept as bases (dvm_bcast.c): target pe's pipeline is free at free_base +
+ * pe * snoop + tr, op x's ack reached the node at ack[x % k] + pe * snoop
+ * + 2 tr, its last sync answer at sync_base + pe * snoop + 2 tr. */
+struct dvm_bcast {
+	bool enabled;             /* off with target_blocks_translation */
+	bool on;                  /* the bases hold the state, not dvm_targets */
+	bool has_sync;            /* a sync was sent in this run */
+	uint32_t dn;
+	uint64_t nops;            /* ops in this run */
+	s2sim_time_ps *ack;       /* [target_outstanding] */
+	s2sim_time_ps free_base, sync_base;
+	s2sim_time_ps bound;      /* every value ever written to dvm_targets'
+				   * free_at, credit, sync_ack_at minus
+				   * pe * snoop is <= bound */
+	s2sim_time_ps *span;      /* [dn]: max over pe of pe * snoop + 2 tr */
+	s2sim_time_ps *tr2_max;   /* [dn]: max over pe of 2 tr */
+};
+
 enum dsb_state {
 	DSB_NONE = 0,
 	DSB_WAIT_OPS, /* waiting for the Comp of the PE's DVMOps */
@@ -118,6 +141,7 @@ struct s2sim_fabric {
 	s2sim_time_ps filter_busy_until;
 	struct dvm_node *dn;
 	struct dvm_targets tgt;
+	struct dvm_bcast bc;
 	struct requester *req;
 
 	struct txn *txn;
@@ -161,15 +185,40 @@ void fab_update_cycle_counters(struct s2sim_fabric *f);
 /* dvm_target.c */
 int fab_targets_init(struct s2sim_fabric *f);
 void fab_targets_fini(struct s2sim_fabric *f);
-/* Reserve a non-sync snoop of txn `ti` from node `d` to target `pe`,
- * no earlier than *cursor (the node's fan-out position, advanced);
- * returns when the target's ack reaches the node. */
+/* Reserve a non-sync snoop from node `d` to target `pe`, no earlier than
+ * *cursor (the node's fan-out position, advanced): the credit wait, the
+ * target's processing window and its ack, all computed here; returns when
+ * the ack reaches the node.  No event is scheduled. */
 s2sim_time_ps fab_tgt_snoop_op(struct s2sim_fabric *f, uint32_t d, uint32_t pe,
-			       uint32_t ti, s2sim_time_ps *cursor);
+			       s2sim_time_ps *cursor);
+/* Apply `op` (of a txn of `type`) at target `pe` through the owner's
+ * callback and count it; `op` must not point into the txn pool (the
+ * callback may issue TLBIs, which may move it). */
+void fab_tgt_deliver(struct s2sim_fabric *f, uint32_t pe, uint8_t type,
+		     const struct s2sim_dvm_op *op);
 s2sim_time_ps fab_tgt_snoop_sync(struct s2sim_fabric *f, uint32_t d,
 				 uint32_t pe, s2sim_time_ps *cursor);
 /* A non-shareable TLBI of txn `ti` at its PE at t. */
 int fab_tgt_local(struct s2sim_fabric *f, uint32_t ti, s2sim_time_ps t);
+/* Apply `op` at every target, in PE order, charging each the processing
+ * and the common queueing delay `waited` (a uniform broadcast). */
+void fab_tgt_deliver_all(struct s2sim_fabric *f, uint8_t type,
+			 const struct s2sim_dvm_op *op, s2sim_time_ps waited);
+
+/* dvm_bcast.c: uniform broadcasts.  fab_bc_op: node d snoops everybody,
+ * the first snoop leaving at c; when the targets' timing is uniform,
+ * records it and returns true with the time the last ack is in and every
+ * target's queueing delay.  fab_bc_sync: the same for a sync to everybody.
+ * On false, the per-target arrays hold the state (settled).  Anything else
+ * that reads or writes dvm_targets' free_at, credit or sync_ack_at must
+ * call fab_bc_settle() first and fab_bc_note() for each value written. */
+int fab_bc_init(struct s2sim_fabric *f);
+void fab_bc_fini(struct s2sim_fabric *f);
+bool fab_bc_op(struct s2sim_fabric *f, uint32_t d, s2sim_time_ps c,
+	       s2sim_time_ps *last, s2sim_time_ps *waited);
+bool fab_bc_sync(struct s2sim_fabric *f, uint32_t d, s2sim_time_ps c,
+		 s2sim_time_ps *last);
+void fab_bc_settle(struct s2sim_fabric *f);
 
 /* requester.c: the node reports completions (times at the requester). */
 void fab_req_op_completed(struct s2sim_fabric *f, uint32_t ti,
@@ -180,6 +229,16 @@ void fab_req_sync_completed(struct s2sim_fabric *f, uint32_t pe,
 static inline s2sim_time_ps max_t(s2sim_time_ps a, s2sim_time_ps b)
 {
 	return a > b ? a : b;
+}
+
+/* Keep dvm_bcast.bound above value v written for target pe. */
+static inline void fab_bc_note(struct s2sim_fabric *f, uint32_t pe,
+			       s2sim_time_ps v)
+{
+	s2sim_time_ps off = (s2sim_time_ps)pe * f->dn_snoop_ps;
+
+	if (v > off && v - off > f->bc.bound)
+		f->bc.bound = v - off;
 }
 
 #endif

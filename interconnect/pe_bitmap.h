@@ -45,6 +45,33 @@ static inline void pe_bitmap_zero(uint64_t *bm, uint32_t words)
 	memset(bm, 0, (size_t)words * sizeof(*bm));
 }
 
+/* The mask of the bits below `pes` in word `w`. */
+static inline uint64_t pe_bitmap_mask(uint32_t pes, uint32_t w)
+{
+	uint32_t bits = pes - w * 64;
+
+	return bits >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << bits) - 1;
+}
+
+/* Set bits 0 .. pes - 1. */
+static inline void pe_bitmap_fill(uint64_t *bm, uint32_t pes)
+{
+	for (uint32_t w = 0; w < pe_bitmap_words(pes); w++)
+		bm[w] = pe_bitmap_mask(pes, w);
+}
+
+/* Whether bits 0 .. pes - 1 are all set. */
+static inline bool pe_bitmap_full(const uint64_t *bm, uint32_t pes)
+{
+	for (uint32_t w = 0; w < pe_bitmap_words(pes); w++) {
+		uint64_t m = pe_bitmap_mask(pes, w);
+
+		if ((bm[w] & m) != m)
+			return false;
+	}
+	return true;
+}
+
 static inline void pe_bitmap_or(uint64_t *dst, const uint64_t *src,
 				uint32_t words)
 {

@@ -10,6 +10,7 @@
 #include <s2sim/sim.h>
 
 #include "tools/cli.h"
+#include "tools/run_report.h"
 
 static const char run_usage[] =
 	"usage: s2sim run [CONFIG.yaml] [--set KEY=VALUE]... [--out DIR] [--quiet]\n"
@@ -67,51 +68,6 @@ static double host_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static uint64_t stat_u64(s2sim_stats *st, const char *name)
-{
-	uint64_t v = 0;
-
-	s2sim_stats_get(st, name, &v);
-	return v;
-}
-
-static void print_phases(s2sim_stats *st)
-{
-	char name[64];
-	uint64_t v;
-
-	if (s2sim_stats_get(st, "phase.populate.time_ps", &v) == S2SIM_OK)
-		printf("  populate memory time  %.6f s\n", (double)v * 1e-12);
-	for (unsigned i = 1;; i++) {
-		snprintf(name, sizeof(name), "phase.iteration_%u.time_ps", i);
-		if (s2sim_stats_get(st, name, &v) != S2SIM_OK)
-			break;
-		printf("  iteration %-3u time    %.6f s\n", i, (double)v * 1e-12);
-	}
-}
-
-static void print_summary(s2sim_sim *sim, const char *cfg_path,
-			  const char *out, double host_s)
-{
-	s2sim_stats *st = s2sim_sim_stats(sim);
-	uint64_t acc = stat_u64(st, "guest.accesses");
-
-	printf("s2sim run: %s\n", cfg_path);
-	printf("  workload records      %llu\n",
-	       (unsigned long long)stat_u64(st, "sim.records"));
-	printf("  guest accesses        %llu (%llu reads, %llu writes)\n",
-	       (unsigned long long)acc,
-	       (unsigned long long)stat_u64(st, "guest.reads"),
-	       (unsigned long long)stat_u64(st, "guest.writes"));
-	printf("  simulated time        %.6f s\n",
-	       (double)s2sim_sim_time(sim) * 1e-12);
-	print_phases(st);
-	printf("  host time             %.2f s (%.1f M accesses/s)\n", host_s,
-	       host_s > 0 ? (double)acc / host_s * 1e-6 : 0.0);
-	printf("  outputs               %s/{stats.json,timeline.csv,config.yaml}\n",
-	       out);
-}
-
 static int run_sim(const struct run_opts *o, s2sim_config *cfg)
 {
 	s2sim_sim *sim = NULL;
@@ -131,9 +87,13 @@ static int run_sim(const struct run_opts *o, s2sim_config *cfg)
 		s2sim_sim_destroy(sim);
 		return EXIT_S2SIM_INTERNAL;
 	}
-	if (!o->quiet)
-		print_summary(sim, o->cfg.path ? o->cfg.path : cli_default_config(),
-			      o->out, host_seconds() - t0);
+	if (!o->quiet) {
+		const char *policy = "?";
+
+		s2sim_config_get_string(cfg, "hypervisor.policy", &policy);
+		s2sim_print_run_report(sim, o->cfg.path ? o->cfg.path : cli_default_config(),
+				       policy, o->out, host_seconds() - t0);
+	}
 	s2sim_sim_destroy(sim);
 	return EXIT_S2SIM_OK;
 }

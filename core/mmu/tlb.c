@@ -71,19 +71,31 @@ static int check_geometry(const struct s2sim_cfg_tlb *cfg,
 	return S2SIM_OK;
 }
 
+/* Per-slot and per-set arrays; the caller frees them all on failure. */
 static int alloc_arrays(struct s2sim_tlb *t)
 {
-	uint32_t n = t->entries, i;
+	uint32_t n = t->entries;
+	size_t words;
 
 	t->tag = malloc(n * sizeof(*t->tag));
 	t->ent = calloc(n, sizeof(*t->ent));
-	t->stamp = calloc(n, sizeof(*t->stamp));
 	t->seq = calloc(n, sizeof(*t->seq));
 	t->ovl = calloc(n, 1);
 	t->tree = calloc(n, 1);
-	t->mru_words = (t->ways + 63) / 64;
-	t->mru = calloc((size_t)t->sets * t->mru_words, sizeof(*t->mru));
+	t->set_words = (t->ways + 63) / 64;
+	words = (size_t)t->sets * t->set_words;
+	t->mru = calloc(words, sizeof(*t->mru));
 	t->mru_count = calloc(t->sets, sizeof(*t->mru_count));
+	t->freemap = calloc(words, sizeof(*t->freemap));
+	t->lru_prev = malloc(n * sizeof(*t->lru_prev));
+	t->lru_next = malloc(n * sizeof(*t->lru_next));
+	t->lru_head = malloc(t->sets * sizeof(*t->lru_head));
+	t->live = malloc(n * sizeof(*t->live));
+	t->live_pos = malloc(n * sizeof(*t->live_pos));
+	if (!t->tag || !t->ent || !t->seq || !t->ovl || !t->tree || !t->mru ||
+	    !t->mru_count || !t->freemap || !t->lru_prev || !t->lru_next ||
+	    !t->lru_head || !t->live || !t->live_pos)
+		return S2SIM_ENOMEM;
 	if (t->sets == 1) {
 		/* at most a quarter full: short probe sequences */
 		t->hbits = 3;
@@ -93,19 +105,33 @@ static int alloc_arrays(struct s2sim_tlb *t)
 		if (!t->hidx)
 			return S2SIM_ENOMEM;
 	}
-	if (!t->tag || !t->ent || !t->stamp || !t->seq || !t->ovl || !t->tree ||
-	    !t->mru || !t->mru_count)
-		return S2SIM_ENOMEM;
 	if (t->sets > 1 && t->ways <= 8) {
 		t->hint = calloc(t->sets, sizeof(*t->hint));
 		if (!t->hint)
 			return S2SIM_ENOMEM;
+	}
+	return S2SIM_OK;
+}
+
+/* Every slot free: tags, hint bytes, free-way bitmaps, empty LRU lists. */
+static void reset_slots(struct s2sim_tlb *t)
+{
+	uint32_t i;
+
+	if (t->hint)
 		for (i = 0; i < t->ways; i++)
 			t->hint_ways |= UINT64_C(0x80) << (8 * i);
+	for (i = 0; i < t->entries; i++) {
+		uint32_t set = tlb_slot_set(t, i), way = i - set * t->ways;
+
+		tlb_set_tag(t, i, set, S2SIM_TLB_TAG_FREE);
+		t->freemap[(size_t)set * t->set_words + (way >> 6)] |=
+			UINT64_C(1) << (way & 63);
+		t->lru_prev[i] = S2SIM_TLB_NIL;
+		t->lru_next[i] = S2SIM_TLB_NIL;
 	}
-	for (i = 0; i < n; i++)
-		tlb_set_tag(t, i, tlb_slot_set(t, i), S2SIM_TLB_TAG_FREE);
-	return S2SIM_OK;
+	for (i = 0; i < t->sets; i++)
+		t->lru_head[i] = S2SIM_TLB_NIL;
 }
 
 int s2sim_tlb_init(struct s2sim_tlb *t, const struct s2sim_cfg_tlb *cfg,
@@ -128,6 +154,8 @@ int s2sim_tlb_init(struct s2sim_tlb *t, const struct s2sim_cfg_tlb *cfg,
 	t->conflict = conflict;
 	t->rng = seed ? seed : UINT64_C(0x2545F4914F6CDD1D);
 	rc = alloc_arrays(t);
+	if (rc == S2SIM_OK)
+		reset_slots(t);
 	if (rc) {
 		s2sim_tlb_fini(t);
 		if (err)
@@ -142,30 +170,62 @@ void s2sim_tlb_fini(struct s2sim_tlb *t)
 {
 	free(t->tag);
 	free(t->ent);
-	free(t->stamp);
 	free(t->seq);
 	free(t->ovl);
 	free(t->tree);
 	free(t->mru);
 	free(t->mru_count);
+	free(t->freemap);
+	free(t->lru_prev);
+	free(t->lru_next);
+	free(t->lru_head);
+	free(t->live);
+	free(t->live_pos);
 	free(t->hidx);
 	free(t->hint);
 	memset(t, 0, sizeof(*t));
+}
+
+/* Flip the free-way bit of `slot`, in `set`. */
+static void toggle_free(struct s2sim_tlb *t, uint32_t slot, uint32_t set)
+{
+	uint32_t way = slot - set * t->ways;
+
+	t->freemap[(size_t)set * t->set_words + (way >> 6)] ^=
+		UINT64_C(1) << (way & 63);
+}
+
+/* Add `slot` to the dense array of valid slots. */
+static void live_add(struct s2sim_tlb *t, uint32_t slot)
+{
+	t->live_pos[slot] = t->valid;
+	t->live[t->valid++] = slot;
+}
+
+/* Remove `slot` from it: the last valid slot takes its place. */
+static void live_del(struct s2sim_tlb *t, uint32_t slot)
+{
+	uint32_t pos = t->live_pos[slot], last = t->live[--t->valid];
+
+	t->live[pos] = last;
+	t->live_pos[last] = pos;
 }
 
 void tlb_slot_free(struct s2sim_tlb *t, uint32_t slot)
 {
 	const struct s2sim_tlb_entry *e = &t->ent[slot];
 	int cls = s2sim_tlb_size_class(e->size);
+	uint32_t set = tlb_slot_set(t, slot);
 
 	if (t->hidx)
 		tlb_hidx_delete(t, slot);
-	tlb_repl_forget(t, slot);
-	tlb_set_tag(t, slot, tlb_slot_set(t, slot), S2SIM_TLB_TAG_FREE);
+	tlb_repl_forget(t, slot, set);
+	tlb_set_tag(t, slot, set, S2SIM_TLB_TAG_FREE);
+	toggle_free(t, slot, set);
 	t->ovl[slot] = 0;
 	if (--t->count[e->kind][cls] == 0)
 		t->present[e->kind] &= (uint8_t)~(1u << cls);
-	t->valid--;
+	live_del(t, slot);
 }
 
 /*
@@ -294,15 +354,18 @@ static int check_entry(const struct s2sim_tlb_entry *e)
 static void fill_slot(struct s2sim_tlb *t, uint32_t slot, uint64_t key,
 		      const struct s2sim_tlb_entry *e, unsigned cls)
 {
-	tlb_set_tag(t, slot, tlb_slot_set(t, slot), key);
+	uint32_t set = tlb_slot_set(t, slot);
+
+	tlb_set_tag(t, slot, set, key);
+	toggle_free(t, slot, set);
 	t->ent[slot] = *e;
 	t->seq[slot] = ++t->install_seq;
 	t->count[e->kind][cls]++;
 	t->present[e->kind] |= (uint8_t)(1u << cls);
-	t->valid++;
+	live_add(t, slot);
 	if (t->hidx)
 		tlb_hidx_insert(t, slot);
-	tlb_touch(t, slot, tlb_slot_set(t, slot));
+	tlb_touch(t, slot, set);
 	tlb_mark_overlaps(t, slot, cls);
 }
 

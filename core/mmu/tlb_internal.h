@@ -131,9 +131,31 @@ static inline void tlb_set_tag(struct s2sim_tlb *t, uint32_t slot,
 }
 
 /* Replacement state (core/mmu/tlb_repl.c; policies described there). */
-void tlb_repl_forget(struct s2sim_tlb *t, uint32_t slot);
+#define S2SIM_TLB_NIL UINT32_MAX
+void tlb_repl_forget(struct s2sim_tlb *t, uint32_t slot, uint32_t set);
 uint32_t tlb_repl_victim(struct s2sim_tlb *t, uint32_t set);
 void tlb_repl_reset_bits(struct s2sim_tlb *t, uint32_t set, uint32_t way);
+void tlb_lru_unlink(struct s2sim_tlb *t, uint32_t slot, uint32_t set);
+void tlb_lru_push(struct s2sim_tlb *t, uint32_t slot, uint32_t set);
+
+/* LRU: make `slot` the most recently used of its set.  Already first is
+ * the common case (repeated hits); the last one moves to the front by
+ * rotating the circular list, with no relinking. */
+static inline void tlb_touch_lru(struct s2sim_tlb *t, uint32_t slot,
+				 uint32_t set)
+{
+	uint32_t head = t->lru_head[set];
+
+	if (head == slot)
+		return;
+	if (head != S2SIM_TLB_NIL && t->lru_prev[head] == slot) {
+		t->lru_head[set] = slot;
+		return;
+	}
+	if (t->lru_prev[slot] != S2SIM_TLB_NIL)
+		tlb_lru_unlink(t, slot, set);
+	tlb_lru_push(t, slot, set);
+}
 
 /* Tree PLRU: point every node on the way's path at the other half. */
 static inline void tlb_touch_tree(struct s2sim_tlb *t, uint32_t set,
@@ -150,7 +172,7 @@ static inline void tlb_touch_tree(struct s2sim_tlb *t, uint32_t set,
 static inline void tlb_touch_bits(struct s2sim_tlb *t, uint32_t set,
 				  uint32_t way)
 {
-	uint64_t *word = &t->mru[(size_t)set * t->mru_words + (way >> 6)];
+	uint64_t *word = &t->mru[(size_t)set * t->set_words + (way >> 6)];
 	uint64_t bit = UINT64_C(1) << (way & 63), old = *word;
 
 	*word = old | bit;
@@ -167,7 +189,7 @@ static inline void tlb_touch(struct s2sim_tlb *t, uint32_t slot, uint32_t set)
 
 	switch (t->repl) {
 	case S2SIM_REPL_LRU:
-		t->stamp[slot] = ++t->clock;
+		tlb_touch_lru(t, slot, set);
 		break;
 	case S2SIM_REPL_PLRU:
 		if (t->tree_plru)
@@ -180,10 +202,11 @@ static inline void tlb_touch(struct s2sim_tlb *t, uint32_t slot, uint32_t set)
 	}
 }
 
-/* The set of a slot, off the hit path. */
+/* The set of a slot, off the hit path (no division in a fully
+ * associative TLB). */
 static inline uint32_t tlb_slot_set(const struct s2sim_tlb *t, uint32_t slot)
 {
-	return slot / t->ways;
+	return t->sets == 1 ? 0 : slot / t->ways;
 }
 
 /* The set `key` maps to (0 in a fully associative TLB). */
@@ -204,5 +227,18 @@ void tlb_mark_overlaps(struct s2sim_tlb *t, uint32_t slot, unsigned cls);
 
 /* Free `slot` (eviction or invalidation), keeping counts and index right. */
 void tlb_slot_free(struct s2sim_tlb *t, uint32_t slot);
+
+/* Call `fn` on every valid slot, in no particular order; `fn` may free the
+ * slot it is given (and no other): the walk goes down the dense array of
+ * valid slots, and freeing moves the last one, already visited, into the
+ * hole.  Costs O(valid), not O(entries). */
+static inline void tlb_for_each_valid(struct s2sim_tlb *t, tlb_slot_fn fn,
+				      void *ctx)
+{
+	uint32_t i;
+
+	for (i = t->valid; i-- > 0;)
+		fn(t, t->live[i], ctx);
+}
 
 #endif

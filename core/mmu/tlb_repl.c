@@ -1,7 +1,9 @@
 /*
  * TLB replacement within a set.  Every policy first fills the lowest free
  * way; when the set is full:
- *  - LRU: the way with the oldest use stamp;
+ *  - LRU: the way used longest ago: the tail of the set's recency list
+ *    (a circular doubly linked list of its valid slots, most recent
+ *    first), so choosing a victim in a 48-way set is O(1);
  *  - PLRU, ways a power of two: tree pseudo-LRU.  Nodes 1 .. ways-1 of a
  *    binary heap, node n's children 2n and 2n+1, leaves ways + w; a node's
  *    bit says which child holds the victim (0 left, 1 right).  A use points
@@ -12,52 +14,75 @@
  *    lowest way whose bit is clear;
  *  - RANDOM: way xorshift64() % ways, the generator seeded from the config
  *    and advanced only on an eviction, so runs are reproducible.
- * Freeing a way (eviction, invalidation) clears its MRU bit.
+ * Freeing a way (eviction, invalidation) clears its MRU bit and unlinks it
+ * from the recency list.  The lowest free way comes from a per-set bitmap
+ * of free ways, not from a scan of the tags.
  */
 #include "core/mmu/tlb_internal.h"
 
 /* Every way's bit was set by the use of `way`: clear the others. */
 void tlb_repl_reset_bits(struct s2sim_tlb *t, uint32_t set, uint32_t way)
 {
-	uint64_t *word = &t->mru[(size_t)set * t->mru_words];
+	uint64_t *word = &t->mru[(size_t)set * t->set_words];
 	uint32_t i;
 
-	for (i = 0; i < t->mru_words; i++)
+	for (i = 0; i < t->set_words; i++)
 		word[i] = 0;
 	word[way >> 6] = UINT64_C(1) << (way & 63);
 	t->mru_count[set] = 1;
 }
 
-void tlb_repl_forget(struct s2sim_tlb *t, uint32_t slot)
+/* Insert unlinked `slot` at the front of its set's recency list. */
+void tlb_lru_push(struct s2sim_tlb *t, uint32_t slot, uint32_t set)
 {
-	uint32_t set = slot / t->ways, way = slot % t->ways;
+	uint32_t head = t->lru_head[set], tail;
+
+	if (head == S2SIM_TLB_NIL) {
+		t->lru_prev[slot] = slot;
+		t->lru_next[slot] = slot;
+	} else {
+		tail = t->lru_prev[head];
+		t->lru_prev[slot] = tail;
+		t->lru_next[slot] = head;
+		t->lru_next[tail] = slot;
+		t->lru_prev[head] = slot;
+	}
+	t->lru_head[set] = slot;
+}
+
+/* Take linked `slot` out of its set's recency list. */
+void tlb_lru_unlink(struct s2sim_tlb *t, uint32_t slot, uint32_t set)
+{
+	uint32_t prev = t->lru_prev[slot], next = t->lru_next[slot];
+
+	if (next == slot) {
+		t->lru_head[set] = S2SIM_TLB_NIL;
+	} else {
+		t->lru_next[prev] = next;
+		t->lru_prev[next] = prev;
+		if (t->lru_head[set] == slot)
+			t->lru_head[set] = next;
+	}
+	t->lru_prev[slot] = S2SIM_TLB_NIL;
+	t->lru_next[slot] = S2SIM_TLB_NIL;
+}
+
+void tlb_repl_forget(struct s2sim_tlb *t, uint32_t slot, uint32_t set)
+{
+	uint32_t way = slot - set * t->ways;
 	uint64_t *word, bit = UINT64_C(1) << (way & 63);
 
+	if (t->repl == S2SIM_REPL_LRU) {
+		tlb_lru_unlink(t, slot, set);
+		return;
+	}
 	if (t->repl != S2SIM_REPL_PLRU || t->tree_plru)
 		return;
-	word = &t->mru[(size_t)set * t->mru_words + (way >> 6)];
+	word = &t->mru[(size_t)set * t->set_words + (way >> 6)];
 	if (*word & bit) {
 		*word &= ~bit;
 		t->mru_count[set]--;
 	}
-}
-
-/* The oldest stamp.  The running minimum is kept in a register rather than
- * re-loaded through `best`, so the scan of a 48-way set is not one long
- * load-compare dependency chain (that chain dominated run time). */
-static uint32_t victim_lru(const struct s2sim_tlb *t, uint32_t base)
-{
-	const uint64_t *stamp = &t->stamp[base];
-	uint64_t oldest = stamp[0];
-	uint32_t w, best = 0;
-
-	for (w = 1; w < t->ways; w++) {
-		uint64_t s = stamp[w];
-
-		best = s < oldest ? w : best;
-		oldest = s < oldest ? s : oldest;
-	}
-	return best;
 }
 
 static uint32_t victim_tree(struct s2sim_tlb *t, uint32_t set)
@@ -70,20 +95,31 @@ static uint32_t victim_tree(struct s2sim_tlb *t, uint32_t set)
 	return n - t->ways;
 }
 
+/* The lowest way whose bit in a per-set bitmap (MRU bits, or free ways
+ * inverted) is clear; -1 when there is none. */
+static int32_t lowest_clear(const struct s2sim_tlb *t, const uint64_t *word,
+			    uint64_t invert)
+{
+	uint32_t i, way;
+
+	for (i = 0; i < t->set_words; i++) {
+		uint64_t clear = ~(word[i] ^ invert);
+
+		if (clear == 0)
+			continue;
+		way = 64 * i + (uint32_t)__builtin_ctzll(clear);
+		if (way < t->ways)
+			return (int32_t)way;
+	}
+	return -1;
+}
+
 /* The lowest way whose MRU bit is clear; a full set always has one. */
 static uint32_t victim_bits(struct s2sim_tlb *t, uint32_t set)
 {
-	const uint64_t *word = &t->mru[(size_t)set * t->mru_words];
-	uint32_t i, way;
+	int32_t way = lowest_clear(t, &t->mru[(size_t)set * t->set_words], 0);
 
-	for (i = 0; i < t->mru_words; i++) {
-		if (~word[i] == 0)
-			continue;
-		way = 64 * i + (uint32_t)__builtin_ctzll(~word[i]);
-		if (way < t->ways)
-			return way;
-	}
-	return 0;
+	return way < 0 ? 0 : (uint32_t)way;
 }
 
 static uint64_t xorshift64(uint64_t *s)
@@ -97,24 +133,18 @@ static uint64_t xorshift64(uint64_t *s)
 	return x;
 }
 
-/* Slot to fill in `set`: a free way, else the policy's victim. */
+/* Slot to fill in `set`: the lowest free way, else the policy's victim. */
 uint32_t tlb_repl_victim(struct s2sim_tlb *t, uint32_t set)
 {
-	uint32_t base = set * t->ways, w;
+	uint32_t base = set * t->ways;
+	int32_t w = lowest_clear(t, &t->freemap[(size_t)set * t->set_words],
+				 UINT64_MAX);
 
-	if (t->hidx) {
-		if (t->valid < t->entries)
-			for (w = 0; w < t->ways; w++)
-				if (t->tag[w] == S2SIM_TLB_TAG_FREE)
-					return w;
-	} else {
-		for (w = 0; w < t->ways; w++)
-			if (t->tag[base + w] == S2SIM_TLB_TAG_FREE)
-				return base + w;
-	}
+	if (w >= 0)
+		return base + (uint32_t)w;
 	switch (t->repl) {
 	case S2SIM_REPL_LRU:
-		return base + victim_lru(t, base);
+		return t->lru_prev[t->lru_head[set]];
 	case S2SIM_REPL_PLRU:
 		return base + (t->tree_plru ? victim_tree(t, set)
 					    : victim_bits(t, set));

@@ -86,10 +86,7 @@ int s2sim_dispatch_fill(struct s2sim_sim *sim, struct s2sim_vcpu *v)
 
 static void finish(struct s2sim_sim *sim, s2sim_time_ps t)
 {
-	if (sim->in_phase) {
-		sim->phases[sim->nphases - 1].end = t;
-		sim->in_phase = false;
-	}
+	s2sim_phase_close(sim, t);
 	sim->end_time_ps = t;
 	sim->finished = true;
 }

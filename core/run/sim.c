@@ -231,15 +231,25 @@ static int sim_finalize(struct s2sim_sim *sim)
 	s2sim_fabric_stats_flush(sim->fabric);
 	for (uint32_t i = 0; i < sim->nphases && rc == S2SIM_OK; i++) {
 		struct s2sim_phase_time *p = &sim->phases[i];
+		char base[48];
 
 		p->end -= p->start; /* from here on: the phase's duration */
 		if (p->phase == S2SIM_PHASE_POPULATE)
-			snprintf(name, sizeof(name), "phase.populate.time_ps");
+			snprintf(base, sizeof(base), "phase.populate");
 		else
-			snprintf(name, sizeof(name), "phase.iteration_%u.time_ps",
-				 p->phase);
+			snprintf(base, sizeof(base), "phase.iteration_%u", p->phase);
+		snprintf(name, sizeof(name), "%s.time_ps", base);
 		rc = s2sim_stats_counter(sim->stats, name, "ps",
 					 "simulated duration of the phase", &p->end);
+		snprintf(name, sizeof(name), "%s.accesses", base);
+		if (rc == S2SIM_OK)
+			rc = s2sim_stats_counter(sim->stats, name, "accesses",
+						 "guest accesses completed in the phase",
+						 &p->accesses);
+		snprintf(name, sizeof(name), "%s.start_ps", base);
+		if (rc == S2SIM_OK)
+			rc = s2sim_stats_counter(sim->stats, name, "ps",
+						 "simulated time the phase began", &p->start);
 	}
 	return rc;
 }
@@ -274,6 +284,18 @@ int s2sim_sim_run(s2sim_sim *sim)
 		return s2sim_err(&sim->err, rc, "stats: %s",
 				 s2sim_stats_errmsg(sim->stats));
 	return S2SIM_OK;
+}
+
+const char *s2sim_sim_finding(s2sim_sim *sim, uint32_t i)
+{
+	uint32_t n = 0;
+	const struct s2sim_finding *f = sim->kvm ? s2sim_kvm_findings(sim->kvm, &n)
+						 : NULL;
+
+	if (i >= n)
+		return NULL;
+	s2sim_finding_format(&f[i], sim->finding_line, sizeof(sim->finding_line));
+	return sim->finding_line;
 }
 
 s2sim_time_ps s2sim_sim_time(const s2sim_sim *sim)

@@ -48,6 +48,7 @@ struct s2sim_vcpu {
 struct s2sim_phase_time {
 	uint32_t phase;          /* S2SIM_PHASE_POPULATE or iteration */
 	s2sim_time_ps start, end;
+	uint64_t accesses;       /* guest accesses completed in the phase */
 };
 
 struct s2sim_sim {
@@ -90,6 +91,7 @@ struct s2sim_sim {
 	uint64_t total_accesses, total_reads, total_writes;
 	uint64_t end_time_ps;
 
+	char finding_line[256];  /* s2sim_sim_finding()'s buffer */
 	int fatal;               /* first error; stops the run */
 	bool finished;
 };
@@ -108,6 +110,8 @@ void s2sim_dispatch_park(struct s2sim_sim *sim, struct s2sim_vcpu *v);
 void s2sim_sim_fail(struct s2sim_sim *sim, int rc);
 
 /* vmm.c */
+/* End the current phase (if any) at `t`. */
+void s2sim_phase_close(struct s2sim_sim *sim, s2sim_time_ps t);
 /* Apply one VMM record at barrier time `t`; done(sim, t') when the VMM
  * returns (possibly at once). */
 int s2sim_vmm_apply(struct s2sim_sim *sim, const s2sim_record *rec,

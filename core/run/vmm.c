@@ -9,12 +9,33 @@
 
 #include "core/run/sim_internal.h"
 
+/* Accesses completed so far (exact at a barrier: every vCPU is parked). */
+static uint64_t accesses_so_far(const struct s2sim_sim *sim)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < sim->nvcpus; i++)
+		n += sim->vcpus[i].accesses;
+	return n;
+}
+
+void s2sim_phase_close(struct s2sim_sim *sim, s2sim_time_ps t)
+{
+	struct s2sim_phase_time *p;
+
+	if (!sim->in_phase)
+		return;
+	p = &sim->phases[sim->nphases - 1];
+	p->end = t;
+	p->accesses = accesses_so_far(sim) - p->accesses;
+	sim->in_phase = false;
+}
+
 static int phase_begin(struct s2sim_sim *sim, uint32_t phase, s2sim_time_ps t)
 {
-	if (sim->in_phase) {
-		sim->phases[sim->nphases - 1].end = t;
-		sim->in_phase = false;
-	}
+	uint64_t acc = accesses_so_far(sim);
+
+	s2sim_phase_close(sim, t);
 	if (phase == S2SIM_PHASE_END)
 		return S2SIM_OK;
 	if (sim->nphases == S2SIM_MAX_PHASES)
@@ -23,7 +44,7 @@ static int phase_begin(struct s2sim_sim *sim, uint32_t phase, s2sim_time_ps t)
 				 (unsigned long long)sim->records,
 				 S2SIM_MAX_PHASES);
 	sim->phases[sim->nphases++] = (struct s2sim_phase_time){
-		.phase = phase, .start = t, .end = t };
+		.phase = phase, .start = t, .end = t, .accesses = acc };
 	sim->in_phase = true;
 	return S2SIM_OK;
 }

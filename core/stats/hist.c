@@ -68,6 +68,25 @@ void s2sim_hist_add(s2sim_hist *h, uint64_t value)
 	h->buckets[bucket_of(value)]++;
 }
 
+void s2sim_hist_add_n(s2sim_hist *h, uint64_t value, uint64_t n)
+{
+	if (!n)
+		return;
+	h->count += n;
+	if (value && (n > UINT64_MAX / value ||
+		      h->sum > UINT64_MAX - value * n)) {
+		h->sum = UINT64_MAX;
+		h->sum_saturated = true;
+	} else {
+		h->sum += value * n;
+	}
+	if (value < h->min)
+		h->min = value;
+	if (value > h->max)
+		h->max = value;
+	h->buckets[bucket_of(value)] += n;
+}
+
 uint64_t s2sim_hist_count(const s2sim_hist *h)
 {
 	return h->count;

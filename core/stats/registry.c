@@ -240,6 +240,14 @@ int s2sim_stats_get(const s2sim_stats *st, const char *name, uint64_t *value)
 	return S2SIM_OK;
 }
 
+const s2sim_hist *s2sim_stats_find_hist(const s2sim_stats *st,
+					const char *name)
+{
+	const struct s2sim_stat *s = st ? s2sim_stats_find(st, name) : NULL;
+
+	return s && s->kind == S2SIM_STAT_HIST ? s->u.hist : NULL;
+}
+
 static int by_name(const void *a, const void *b)
 {
 	const struct s2sim_stat *x = *(const struct s2sim_stat *const *)a;

@@ -46,10 +46,15 @@ S2SIM_API int s2sim_stats_gauge(s2sim_stats *st, const char *name,
 S2SIM_API int s2sim_stats_get(const s2sim_stats *st, const char *name,
 			      uint64_t *value);
 
+/* A registered histogram by name, or NULL. */
+S2SIM_API const s2sim_hist *s2sim_stats_find_hist(const s2sim_stats *st,
+						  const char *name);
 /* Create a histogram owned by the registry (NULL on duplicate name/OOM). */
 S2SIM_API s2sim_hist *s2sim_stats_hist(s2sim_stats *st, const char *name,
 				       const char *unit, const char *desc);
 S2SIM_API void s2sim_hist_add(s2sim_hist *h, uint64_t value);
+/* Add `n` samples of `value` (same result as n calls of s2sim_hist_add). */
+S2SIM_API void s2sim_hist_add_n(s2sim_hist *h, uint64_t value, uint64_t n);
 S2SIM_API uint64_t s2sim_hist_count(const s2sim_hist *h);
 S2SIM_API uint64_t s2sim_hist_max(const s2sim_hist *h);
 /* Percentile p in [0,100]; 0 when empty. */

@@ -361,6 +361,141 @@ TEST(FabricProperty, Deterministic)
 	}
 }
 
+// Every PE loops "1-4 TLBIs (ISH, now and then NSH); DSB ISH", starting
+// its next round when the DSB completes, after a random gap (mostly short,
+// so that targets queue, sometimes long, so that the fabric drains).
+class Loop {
+public:
+	Loop(const s2sim_fabric_params &p, uint64_t seed, int rounds)
+		: h(p), left(p.pes, rounds), rng(seed * 0x9e3779b97f4a7c15ull + 1)
+	{
+		h.on_sync = [this](uint32_t pe, s2sim_time_ps t) {
+			round(pe, t + gap());
+		};
+		for (uint32_t pe = 0; pe < p.pes; pe++)
+			round(pe, pe * 10);
+	}
+	void run() { h.run(); }
+	Harness h;
+
+private:
+	s2sim_time_ps gap()
+	{
+		uint64_t r = xorshift(rng);
+		return r % 16 ? r % 3000 : 1000000 + r % 5000000;
+	}
+	void round(uint32_t pe, s2sim_time_ps t)
+	{
+		if (left[pe]-- <= 0)
+			return;
+		uint64_t r = xorshift(rng);
+		for (unsigned i = 0; i <= r % 4; i++) {
+			s2sim_dvm_op op = ipa_op(1 + pe % 3, (r >> 8) % 512 << 12);
+			if ((r >> (20 + i)) % 16 == 0)
+				op.share = S2SIM_DVM_NSH;
+			ASSERT_EQ(h.tlbi(pe, t, op), S2SIM_OK);
+		}
+		ASSERT_EQ(h.dsb(pe, t), S2SIM_OK);
+	}
+	std::vector<int> left;
+	uint64_t rng;
+};
+
+struct Trace {
+	Snapshot snap;
+	std::vector<std::tuple<s2sim_time_ps, uint32_t, uint64_t>> applied;
+};
+
+template <class W> Trace trace_of(W &w, uint32_t pes)
+{
+	w.run();
+	s2sim_fabric_stats_flush(w.h.fab);
+	Trace tr;
+	tr.snap.st = w.h.st();
+	for (uint32_t pe = 0; pe < pes; pe++)
+		tr.snap.pe.push_back(*s2sim_fabric_get_pe_stats(w.h.fab, pe));
+	for (const SyncDone &d : w.h.syncs)
+		tr.snap.syncs.emplace_back(d.t, d.pe);
+	tr.snap.end = s2sim_engine_now(w.h.eng);
+	for (const Applied &a : w.h.applied)
+		tr.applied.emplace_back(a.t, a.pe, a.op.ipa);
+	return tr;
+}
+
+void expect_same(const Trace &a, const Trace &b)
+{
+	EXPECT_EQ(std::memcmp(&a.snap.st, &b.snap.st, sizeof(a.snap.st)), 0);
+	ASSERT_EQ(a.snap.pe.size(), b.snap.pe.size());
+	for (size_t pe = 0; pe < a.snap.pe.size(); pe++) {
+		EXPECT_EQ(a.snap.pe[pe].queue_delay_ps,
+			  b.snap.pe[pe].queue_delay_ps) << "PE " << pe;
+		EXPECT_EQ(a.snap.pe[pe].busy_ps, b.snap.pe[pe].busy_ps);
+		EXPECT_EQ(a.snap.pe[pe].dvmops_applied,
+			  b.snap.pe[pe].dvmops_applied);
+	}
+	EXPECT_EQ(a.snap.syncs, b.snap.syncs);
+	EXPECT_EQ(a.snap.end, b.snap.end);
+	EXPECT_EQ(a.applied, b.applied);
+}
+
+// The uniform-broadcast path (dvm_bcast.c: O(1) timing per broadcast) must
+// give exactly the timing of the per-target path.  target_blocks_translation
+// turns it off and changes nothing else the harness observes.
+TEST(FabricProperty, UniformBroadcastsMatchPerTargetTiming)
+{
+	const Config loops[] = {
+		{"none", [](s2sim_fabric_params &) {}},
+		{"one_slow_credit", [](s2sim_fabric_params &p) {
+			 p.target_outstanding = 1;
+			 p.target_op_cycles = 3000;
+		 }},
+		{"fast_node_slow_targets", [](s2sim_fabric_params &p) {
+			 p.dn_snoop_cycles = 0;
+			 p.dn_op_cycles = 1;
+			 p.target_op_cycles = 200;
+			 p.target_sync_cycles = 10;
+		 }},
+		{"two_nodes", [](s2sim_fabric_params &p) {
+			 p.pes = 64;
+			 p.mesh_x = 4;
+			 p.mesh_y = 4;
+			 p.pes_per_xp = 4;
+			 p.dn_count = 2;
+			 p.dn_xp[0] = 5;
+			 p.dn_xp[1] = 10;
+		 }},
+		{"syncs_filtered_ordered_erratum", [](s2sim_fabric_params &p) {
+			 p.filter_syncs = true;
+			 p.sync_orders_all = true;
+			 p.erratum_repeat_tlbi = true;
+			 p.dn_trackers = 3;
+		 }},
+	};
+	for (const Config &c : loops) {
+		SCOPED_TRACE(c.name);
+		s2sim_fabric_params p = world_params(configs[0]);
+		c.set(p);
+		p.target_blocks_translation = false;
+		Loop fast(p, 7, 60);
+		p.target_blocks_translation = true;
+		Loop slow(p, 7, 60);
+		Trace a = trace_of(fast, p.pes), b = trace_of(slow, p.pes);
+		expect_same(a, b);
+		EXPECT_GT(a.snap.st.rxreq_dvmsync, 100u);
+		EXPECT_GT(a.snap.st.local_tlbi, 0u);
+	}
+	for (const Config &c : configs) {
+		SCOPED_TRACE(c.name);
+		s2sim_fabric_params p = world_params(c);
+		p.target_blocks_translation = false;
+		World fast(p, 4, 200);
+		p.target_blocks_translation = true;
+		World slow(p, 4, 200);
+		expect_same(trace_of(fast, p.pes), trace_of(slow, p.pes));
+		EXPECT_EQ(fast.violations, 0u);
+	}
+}
+
 s2sim_fabric_params big_params()
 {
 	s2sim_fabric_params p;

@@ -30,9 +30,14 @@ s2sim_fabric_params formula_params()
 	return p;
 }
 
-TEST(FabricTiming, SingleOpAndSyncMatchHandFormula)
+// With target_blocks_translation the per-target processing windows are
+// observable through translation_ready; the timing is the same either way
+// (and the uniform-broadcast path is off with it, docs/fabric.md §7).
+void single_op_and_sync(bool blocking)
 {
-	Harness h(formula_params());
+	s2sim_fabric_params p = formula_params();
+	p.target_blocks_translation = blocking;
+	Harness h(p);
 	// XPs a message passes through: PE0 (0,0) -> DN (1,1): 3; PE1 and PE2:
 	// 2; PE3 (on the node's XP): 1.  Each costs 3 cycles of 1000 ps.
 	const s2sim_time_ps travel[4] = {9000, 6000, 6000, 3000};
@@ -55,10 +60,25 @@ TEST(FabricTiming, SingleOpAndSyncMatchHandFormula)
 		cursor += 2000;
 	}
 	EXPECT_EQ(complete, 75000u); // target 0: 32000 + 9000 + 25000 + 9000
+	// Applied when delivered: every target at the distribution (28000),
+	// in PE order, never after its modelled start.
 	ASSERT_EQ(h.applied.size(), 4u);
-	for (const Applied &a : h.applied)
-		EXPECT_EQ(a.t, start[a.pe]) << "PE " << a.pe;
-	EXPECT_EQ(h.applied[0].pe, 1u); // earliest start: 34000 + 6000
+	for (uint32_t j = 0; j < 4; j++) {
+		EXPECT_EQ(h.applied[j].pe, j);
+		EXPECT_EQ(h.applied[j].t, ready);
+		EXPECT_LE(h.applied[j].t, start[j]);
+	}
+	for (uint32_t j = 0; j < 4; j++) {
+		const s2sim_fabric_pe_stats *ps = s2sim_fabric_get_pe_stats(h.fab, j);
+		EXPECT_EQ(ps->busy_ps, 25000u);
+		EXPECT_EQ(ps->queue_delay_ps, 0u);
+		if (!blocking)
+			continue;
+		EXPECT_EQ(s2sim_fabric_translation_ready(h.fab, j, start[j] - 1),
+			  start[j] - 1) << "PE " << j;
+		EXPECT_EQ(s2sim_fabric_translation_ready(h.fab, j, start[j]),
+			  done[j]) << "PE " << j;
+	}
 
 	// Comp reaches PE0 at 84000; the DVMSync leaves then, is ready at the
 	// node 3 message times later, and each target answers once its ops
@@ -87,6 +107,18 @@ TEST(FabricTiming, SingleOpAndSyncMatchHandFormula)
 	EXPECT_EQ(s.rxreq_retried, 0u);
 	EXPECT_EQ(s.ops_applied, 4u);
 	EXPECT_EQ(s.dn_busy_cycles, 2u * (4 + 4 * 2));
+}
+
+TEST(FabricTiming, SingleOpAndSyncMatchHandFormula)
+{
+	{
+		SCOPED_TRACE("uniform broadcast path");
+		single_op_and_sync(false);
+	}
+	{
+		SCOPED_TRACE("per-target path, windows visible");
+		single_op_and_sync(true);
+	}
 }
 
 TEST(FabricTiming, DsbWithoutTlbiIsElided)
@@ -282,20 +314,59 @@ TEST(FabricTiming, BackToBackOpsQueueAtTheTargetCredit)
 	s2sim_fabric_params p = small_params(2);
 	p.target_outstanding = 1;
 	p.target_op_cycles = 3000; // slow targets: the node waits for credit
+	p.target_blocks_translation = true; // windows visible
 	Harness h(p);
 	for (int i = 0; i < 4; i++)
 		ASSERT_EQ(h.tlbi(0, 0, ipa_op(1, 0x1000 * i)), S2SIM_OK);
 	h.run();
 	EXPECT_GT(h.st().txsnp_stall_cycles, 0u);
 	EXPECT_GT(s2sim_fabric_get_pe_stats(h.fab, 1)->queue_delay_ps, 0u);
-	// One at a time per target: applications 3000 PE cycles apart.
+
+	// By hand: 500 ps fabric cycles, 333 ps PE cycles; PE 0 sits on the
+	// node's XP (1 XP: 1000 ps), PE 1 next to it (2 XPs: 2000 ps).  All
+	// four ops are ready at 3000 (request + DBIDResp + data); the node
+	// works 2000, then sends a snoop per 1000 once the target's single
+	// credit is back (its previous ack).
+	const s2sim_time_ps travel[2] = {1000, 2000}, op_ps = 3000 * 333;
+	s2sim_time_ps busy_until = 0, ack[2] = {0, 0}, free_at[2] = {0, 0};
+	s2sim_time_ps win[4];
+	for (int i = 0; i < 4; i++) {
+		s2sim_time_ps cursor = std::max<s2sim_time_ps>(3000, busy_until);
+		cursor += 2000;
+		for (int pe = 0; pe < 2; pe++) {
+			s2sim_time_ps send = std::max(cursor, ack[pe]);
+			s2sim_time_ps start = std::max(send + travel[pe],
+						       free_at[pe]);
+			cursor = send + 1000;
+			free_at[pe] = start + op_ps;
+			ack[pe] = free_at[pe] + travel[pe];
+			if (pe == 1)
+				win[i] = start;
+		}
+		busy_until = cursor;
+	}
+	EXPECT_EQ(win[0], 8000u);
+	// One at a time per target: PE 1 processes [win, win + op_ps), each
+	// op at least 3000 PE cycles after the previous one.
+	for (int i = 0; i < 4; i++) {
+		EXPECT_EQ(s2sim_fabric_translation_ready(h.fab, 1, win[i] - 1),
+			  win[i] - 1) << i;
+		EXPECT_EQ(s2sim_fabric_translation_ready(h.fab, 1, win[i]),
+			  win[i] + op_ps) << i;
+		if (i) {
+			EXPECT_GE(win[i] - win[i - 1], op_ps);
+		}
+	}
+	// Applied when delivered: in order, never after the modelled start.
 	std::vector<Applied> a;
 	for (const Applied &x : h.applied)
 		if (x.pe == 1)
 			a.push_back(x);
 	ASSERT_EQ(a.size(), 4u);
-	for (size_t i = 1; i < a.size(); i++)
-		EXPECT_GE(a[i].t - a[i - 1].t, 3000u * 333);
+	for (size_t i = 0; i < a.size(); i++) {
+		EXPECT_EQ(a[i].op.ipa, 0x1000u * i);
+		EXPECT_LE(a[i].t, win[i]);
+	}
 }
 
 TEST(FabricMisuse, RejectsBadCalls)

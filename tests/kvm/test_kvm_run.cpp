@@ -1,0 +1,155 @@
+// Whole runs of the hypervisor model through the public API: the dirty
+// bitmap, each policy's signature, the checker, the time split and
+// determinism.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <s2sim/s2sim.h>
+
+namespace {
+
+struct SimRun {
+	s2sim_config *cfg = nullptr;
+	s2sim_sim *sim = nullptr;
+	int rc = -1;
+
+	explicit SimRun(std::vector<std::string> sets)
+	{
+		EXPECT_EQ(s2sim_config_create(&cfg), S2SIM_OK);
+		std::string src = std::string(S2SIM_SOURCE_DIR) + "/configs/t2a-48.yaml";
+		EXPECT_EQ(s2sim_config_load(cfg, src.c_str()), S2SIM_OK) << s2sim_config_errmsg(cfg);
+		// 4 vCPUs x 8 MiB of 2 MiB blocks, populate + 3 dirty passes
+		std::vector<std::string> base = { "workload.vcpus=4", "workload.bytes_per_vcpu=8MiB" };
+		base.insert(base.end(), sets.begin(), sets.end());
+		for (auto &s : base)
+			EXPECT_EQ(s2sim_config_set(cfg, s.c_str()), S2SIM_OK)
+				<< s << ": " << s2sim_config_errmsg(cfg);
+		EXPECT_EQ(s2sim_config_validate(cfg), S2SIM_OK) << s2sim_config_errmsg(cfg);
+		EXPECT_EQ(s2sim_sim_create(&sim, cfg), S2SIM_OK) << s2sim_sim_errmsg(sim);
+		rc = s2sim_sim_run(sim);
+		EXPECT_EQ(rc, S2SIM_OK) << s2sim_sim_errmsg(sim);
+	}
+	~SimRun()
+	{
+		s2sim_sim_destroy(sim);
+		s2sim_config_destroy(cfg);
+	}
+	uint64_t get(const std::string &name) const
+	{
+		uint64_t v = ~0ull;
+		EXPECT_EQ(s2sim_stats_get(s2sim_sim_stats(sim), name.c_str(), &v), S2SIM_OK)
+			<< name;
+		return v;
+	}
+	std::string stats_json(const std::string &dir) const
+	{
+		std::string cmd = "rm -rf '" + dir + "'";
+		EXPECT_EQ(system(cmd.c_str()), 0);
+		EXPECT_EQ(s2sim_sim_write_outputs(sim, dir.c_str()), S2SIM_OK);
+		std::ifstream f(dir + "/stats.json");
+		std::stringstream ss;
+		ss << f.rdbuf();
+		return ss.str();
+	}
+};
+
+const uint64_t kPages = 4 * (8 << 20) / 4096; // 8192
+const uint64_t kBlocks = 4 * 8 / 2;           // 16
+
+std::string tmp(const char *name)
+{
+	const char *t = getenv("S2SIM_TEST_TMP");
+	return std::string(t ? t : "/tmp") + "/kvmrun-" + name;
+}
+
+} // namespace
+
+// dirty_log_perf_test with 100 % writes: every GET reports every page.
+// Populate maps blocks; pass 1 writes them without faults; CLEAR
+// write-protects them; pass 2 splits each block once and maps the other
+// 511 pages lazily; pass 3 relaxes every page.
+TEST(KvmRun, BaselineFollowsTheLazySplitStory)
+{
+	SimRun r({ "hypervisor.policy=baseline" });
+	EXPECT_EQ(r.get("kvm.dirty.pages_reported"), 3 * kPages);
+	EXPECT_EQ(r.get("kvm.splits"), kBlocks);
+	EXPECT_EQ(r.get("kvm.maps"), kBlocks /* populate */ + (kPages - kBlocks));
+	EXPECT_EQ(r.get("kvm.relaxes"), kPages);
+	EXPECT_EQ(r.get("kvm.faults.permission"), kBlocks + kPages);
+	EXPECT_EQ(r.get("kvm.faults.translation"), kBlocks + kPages - kBlocks);
+	// each split and each relax: IPAS2E1IS + VMALLE1IS; 3 CLEARs flush the VMID
+	EXPECT_EQ(r.get("kvm.tlbi.broadcast"), 2 * (kBlocks + kPages) + 3);
+	EXPECT_EQ(r.get("kvm.mmu_lock.read.acquisitions"), 0u);
+	EXPECT_EQ(r.get("check.findings.bbm") + r.get("check.findings.dirty") +
+			  r.get("check.findings.stale") + r.get("check.findings.tlb_conflict"),
+		  0u);
+}
+
+TEST(KvmRun, EachPolicyLeavesItsSignature)
+{
+	SimRun rd({ "hypervisor.policy=rdlock-all" });
+	EXPECT_EQ(rd.get("kvm.mmu_lock.write.acquisitions"), 3u) << "only the CLEARs";
+	EXPECT_GT(rd.get("kvm.mmu_lock.read.acquisitions"), kPages);
+
+	SimRun wp({ "hypervisor.policy=rdlock-wp" });
+	EXPECT_EQ(wp.get("kvm.mmu_lock.read.acquisitions"), kPages) << "page relaxes only";
+
+	SimRun nsh({ "hypervisor.policy=rdlock-all+nsh-relax" });
+	EXPECT_EQ(nsh.get("kvm.tlbi.local"), 2 * kPages);
+	EXPECT_EQ(nsh.get("kvm.tlbi.broadcast"), 2 * kBlocks + 3);
+
+	SimRun eager({ "hypervisor.policy=rdlock-all+nsh-relax+eager-split",
+		    "workload.eager_split_chunk=2MiB" });
+	EXPECT_EQ(eager.get("kvm.splits"), 0u);
+	EXPECT_EQ(eager.get("kvm.eager_splits"), kBlocks);
+	// after an eager split every page exists, write-protected: no
+	// translation faults after populate, only relaxes
+	EXPECT_EQ(eager.get("kvm.faults.translation"), kBlocks);
+	EXPECT_LT(eager.get("sim.time_ps"), rd.get("sim.time_ps"));
+}
+
+TEST(KvmRun, TimeSplitAddsUpForEveryVcpu)
+{
+	SimRun r({ "hypervisor.policy=baseline" });
+	const char *b[] = { "guest", "walk", "exit", "lock_wait", "handler",
+			    "tlbi", "dsb_wait", "conflict", "barrier" };
+	for (int v = 0; v < 4; v++) {
+		uint64_t sum = 0;
+		for (const char *x : b)
+			sum += r.get("vcpu." + std::to_string(v) + ".time." + x + "_ps");
+		EXPECT_EQ(sum, r.get("sim.time_ps")) << "vCPU " << v;
+	}
+	EXPECT_GT(r.get("vcpu.0.time.lock_wait_ps"), 0u);
+	EXPECT_GT(r.get("vcpu.0.time.dsb_wait_ps"), 0u);
+}
+
+TEST(KvmRun, CheckerCatchesTheUnsafePolicy)
+{
+	// random order touches pages several times per pass: a page read (and
+	// cached read-only) and later written in the same pass
+	SimRun r({ "hypervisor.policy=baseline+unsafe-no-bbm", "workload.write_percent=50",
+		   "workload.order=random" });
+	EXPECT_EQ(r.get("check.findings.bbm"), kBlocks) << "every split skips the break";
+	EXPECT_GT(r.get("check.findings.dirty"), 0u);
+	EXPECT_GT(r.get("check.findings.stale"), 0u)
+		<< "read-only entries are never invalidated after a relax";
+	EXPECT_NE(s2sim_sim_finding(r.sim, 0), nullptr);
+
+	SimRun ok({ "hypervisor.policy=baseline", "workload.write_percent=50",
+		    "workload.order=random" });
+	EXPECT_EQ(ok.get("check.findings.bbm") + ok.get("check.findings.dirty") +
+			  ok.get("check.findings.stale"),
+		  0u);
+}
+
+TEST(KvmRun, SameConfigSameStats)
+{
+	SimRun a({ "hypervisor.policy=rdlock-all", "workload.write_percent=70" });
+	SimRun b({ "hypervisor.policy=rdlock-all", "workload.write_percent=70" });
+	EXPECT_EQ(a.stats_json(tmp("a")), b.stats_json(tmp("b")));
+}

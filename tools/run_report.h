@@ -1,0 +1,10 @@
+/* The summary `s2sim run` prints (tools/run_report.c). */
+#ifndef S2SIM_TOOLS_RUN_REPORT_H
+#define S2SIM_TOOLS_RUN_REPORT_H
+
+#include <s2sim/sim.h>
+
+void s2sim_print_run_report(s2sim_sim *sim, const char *cfg_path,
+			    const char *policy, const char *out, double host_s);
+
+#endif
