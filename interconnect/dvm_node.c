@@ -171,7 +171,9 @@ static bool fab_node_older_ops(const struct s2sim_fabric *f,
 
 /* Snoop every requester of the domain; returns the snoops sent.  When
  * the targets' timing is uniform it is O(1) arithmetic (dvm_bcast.c) and
- * the loop only applies the op. */
+ * the loop only applies the op.  Either way every target's timing is
+ * reserved before the first apply callback runs (a callback may issue a
+ * TLBI, which must queue behind this op). */
 static uint32_t snoop_all(struct s2sim_fabric *f, uint32_t d,
 			  const struct txn *tx, s2sim_time_ps *cursor,
 			  s2sim_time_ps *last)
@@ -186,10 +188,10 @@ static uint32_t snoop_all(struct s2sim_fabric *f, uint32_t d,
 		fab_tgt_deliver_all(f, tx->type, &tx->op, waited);
 		return pes;
 	}
-	for (uint32_t pe = 0; pe < pes; pe++) {
+	for (uint32_t pe = 0; pe < pes; pe++)
 		*last = max_t(*last, fab_tgt_snoop_op(f, d, pe, cursor));
+	for (uint32_t pe = 0; pe < pes; pe++)
 		fab_tgt_deliver(f, pe, tx->type, &tx->op);
-	}
 	return pes;
 }
 
@@ -202,15 +204,18 @@ static uint32_t snoop_set(struct s2sim_fabric *f, uint32_t d,
 	uint64_t *dirty = f->p.filter_syncs ? f->dn[d].dirty : NULL;
 	uint32_t n = 0, pes = f->p.pes;
 
-	fab_bc_settle(f);
+	fab_bc_settle_ops(f);
 	for (uint32_t pe = pe_bitmap_next(set, 0, pes); pe < pes;
 	     pe = pe_bitmap_next(set, pe + 1, pes)) {
 		*last = max_t(*last, fab_tgt_snoop_op(f, d, pe, cursor));
-		fab_tgt_deliver(f, pe, tx->type, &tx->op);
 		if (dirty)
 			pe_bitmap_set(dirty, pe);
 		n++;
 	}
+	/* The set stays: callbacks never select (only the node does). */
+	for (uint32_t pe = pe_bitmap_next(set, 0, pes); pe < pes;
+	     pe = pe_bitmap_next(set, pe + 1, pes))
+		fab_tgt_deliver(f, pe, tx->type, &tx->op);
 	return n;
 }
 
@@ -263,37 +268,31 @@ static void fab_node_distribute_op(struct s2sim_fabric *f, uint32_t d,
 	fab_schedule(f, last, ev_op_complete, ti);
 }
 
+/* Distribute DVMSync `ti` to every requester, or with filter_syncs to
+ * those snooped since their last sync.  The only event is its completion,
+ * when the last answer is in. */
 static void fab_node_distribute_sync(struct s2sim_fabric *f, uint32_t d,
 				     uint32_t ti)
 {
 	struct dvm_node *dn = &f->dn[d];
 	s2sim_time_ps now = s2sim_engine_now(f->eng);
 	s2sim_time_ps cursor = now + f->dn_op_ps, last = cursor;
-	uint32_t n = 0, pes = f->p.pes;
-	bool all = !f->p.filter_syncs ||
-		   pe_bitmap_full(dn->dirty, pes);
+	uint32_t n = 0, pes = f->p.pes, words = pe_bitmap_words(pes);
 
-	if (all && fab_bc_sync(f, d, cursor, &last)) {
+	if (!f->p.filter_syncs || pe_bitmap_full(dn->dirty, pes)) {
+		last = fab_bc_sync(f, d, &cursor);
 		n = pes;
-		cursor += (s2sim_time_ps)pes * f->dn_snoop_ps;
-		if (f->p.filter_syncs)
-			pe_bitmap_zero(dn->dirty, pe_bitmap_words(pes));
-	} else if (f->p.filter_syncs) {
+	} else if (!pe_bitmap_empty(dn->dirty, words)) {
 		/* Only targets snooped since their last sync can have ops
 		 * to complete; every earlier op is known complete. */
-		if (!pe_bitmap_empty(dn->dirty, pe_bitmap_words(pes)))
-			fab_bc_settle(f);
+		fab_bc_settle(f);
 		for (uint32_t pe = pe_bitmap_next(dn->dirty, 0, pes); pe < pes;
 		     pe = pe_bitmap_next(dn->dirty, pe + 1, pes), n++)
 			last = max_t(last,
 				     fab_tgt_snoop_sync(f, d, pe, &cursor));
-		pe_bitmap_zero(dn->dirty, pe_bitmap_words(pes));
-	} else {
-		fab_bc_settle(f);
-		for (uint32_t pe = 0; pe < pes; pe++, n++)
-			last = max_t(last,
-				     fab_tgt_snoop_sync(f, d, pe, &cursor));
 	}
+	if (f->p.filter_syncs)
+		pe_bitmap_zero(dn->dirty, words);
 	f->st.sync_snoops_sent += n;
 	f->st.txsnp_flits += 2 * (uint64_t)n;
 	f->busy_ps += cursor - now;

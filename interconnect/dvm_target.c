@@ -7,8 +7,13 @@
  * arrival order, each costing target_op_cycles, and acknowledges an op
  * once it is applied (a simplification of CHI, where SnpResp may precede
  * completion; the sync then waits for it).  Because all of this is FIFO,
- * the times are computed when the node sends the snoop; only the delivery
- * (the apply callback, at the start of processing) is an engine event.
+ * the times are computed when the node sends the snoop, and no event is
+ * scheduled per target: a broadcast op is applied (the apply callback) when
+ * the node distributes it, at or before its modelled processing window,
+ * which the sync's answer then follows (docs/fabric.md "applied when
+ * delivered").  Only a non-shareable TLBI, which never leaves its PE, is
+ * applied by an event at its start.  dvm_bcast.c keeps the same state as
+ * bases while every target queues alike.
  */
 #include <stdlib.h>
 
@@ -183,7 +188,6 @@ s2sim_time_ps fab_tgt_snoop_sync(struct s2sim_fabric *f, uint32_t d,
 	 * (CHI B8.2.2) and its accesses have drained. */
 	answer = max_t(send + travel, tg->free_at[pe]) + f->tgt_sync_ps;
 	tg->sync_ack_at[pe] = answer + travel;
-	fab_bc_note(f, pe, answer + travel);
 	return answer + travel;
 }
 
@@ -192,7 +196,7 @@ int fab_tgt_local(struct s2sim_fabric *f, uint32_t ti, s2sim_time_ps t)
 	uint32_t pe = f->txn[ti].pe;
 	s2sim_time_ps start;
 
-	fab_bc_settle(f); /* this PE's pipeline leaves the common pattern */
+	fab_bc_settle_ops(f); /* the PE's pipeline leaves the pattern */
 	f->tgt.local_done[pe] = fab_tgt_process(f, pe, t, 0, &start);
 	/* The PE's own TLBI takes effect at its (local) start time. */
 	fab_schedule(f, start, ev_apply_local, (uint64_t)ti << 16 | pe);

@@ -78,21 +78,21 @@ struct dvm_targets {
 	s2sim_time_ps *local_done;  /* [pe]: last local TLBI applied */
 };
 
-/* Target state of a run of broadcasts from node `dn` that queued nowhere,
- * kept as bases (dvm_bcast.c): target pe's pipeline is free at free_base +
- * pe * snoop + tr, op x's ack reached the node at ack[x % k] + pe * snoop
- * + 2 tr, its last sync answer at sync_base + pe * snoop + 2 tr. */
+/* Target state of broadcasts that queued uniformly, kept as bases
+ * (dvm_bcast.c).  Ops on: target pe's pipeline is free at free_base +
+ * off, op x of the run's ack reached the node at ack[x % k] + off + tr,
+ * where off = pe * snoop + tr and tr its travel from node dn.  Syncs on:
+ * its last sync answer reached node sync_dn at sync_base + off + tr. */
 struct dvm_bcast {
 	bool enabled;             /* off with target_blocks_translation */
-	bool on;                  /* the bases hold the state, not dvm_targets */
-	bool has_sync;            /* a sync was sent in this run */
-	uint32_t dn;
+	bool on;                  /* ops on: free_at, credit are stale */
+	bool sync_on;             /* syncs on: sync_ack_at is stale */
+	uint32_t dn, sync_dn;
 	uint64_t nops;            /* ops in this run */
 	s2sim_time_ps *ack;       /* [target_outstanding] */
 	s2sim_time_ps free_base, sync_base;
-	s2sim_time_ps bound;      /* every value ever written to dvm_targets'
-				   * free_at, credit, sync_ack_at minus
-				   * pe * snoop is <= bound */
+	s2sim_time_ps bound;      /* every value ever written to free_at or
+				   * credit, minus pe * snoop, is <= bound */
 	s2sim_time_ps *span;      /* [dn]: max over pe of pe * snoop + 2 tr */
 	s2sim_time_ps *tr2_max;   /* [dn]: max over pe of 2 tr */
 };
@@ -208,16 +208,18 @@ void fab_tgt_deliver_all(struct s2sim_fabric *f, uint8_t type,
 /* dvm_bcast.c: uniform broadcasts.  fab_bc_op: node d snoops everybody,
  * the first snoop leaving at c; when the targets' timing is uniform,
  * records it and returns true with the time the last ack is in and every
- * target's queueing delay.  fab_bc_sync: the same for a sync to everybody.
- * On false, the per-target arrays hold the state (settled).  Anything else
- * that reads or writes dvm_targets' free_at, credit or sync_ack_at must
- * call fab_bc_settle() first and fab_bc_note() for each value written. */
+ * target's queueing delay; on false the per-target arrays hold the state.
+ * fab_bc_sync: node d sends a sync to everybody from *cursor (advanced);
+ * returns the time the last answer is in.  Whatever else reads or writes
+ * dvm_targets' free_at or credit must call fab_bc_settle_ops() first (and
+ * fab_bc_note() for each value written); sync_ack_at: fab_bc_settle(). */
 int fab_bc_init(struct s2sim_fabric *f);
 void fab_bc_fini(struct s2sim_fabric *f);
 bool fab_bc_op(struct s2sim_fabric *f, uint32_t d, s2sim_time_ps c,
 	       s2sim_time_ps *last, s2sim_time_ps *waited);
-bool fab_bc_sync(struct s2sim_fabric *f, uint32_t d, s2sim_time_ps c,
-		 s2sim_time_ps *last);
+s2sim_time_ps fab_bc_sync(struct s2sim_fabric *f, uint32_t d,
+			  s2sim_time_ps *cursor);
+void fab_bc_settle_ops(struct s2sim_fabric *f);
 void fab_bc_settle(struct s2sim_fabric *f);
 
 /* requester.c: the node reports completions (times at the requester). */

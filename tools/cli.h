@@ -19,6 +19,7 @@ int s2sim_cmd_run(int argc, char **argv);
 int s2sim_cmd_trace(int argc, char **argv);
 int s2sim_cmd_config(int argc, char **argv);
 int s2sim_cmd_plot(int argc, char **argv);
+int s2sim_cmd_sweep(int argc, char **argv);
 
 /* Exit code for an error that happened while reading input. */
 int cli_input_exit(int rc);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <s2sim/sim.h>
 
@@ -68,14 +69,38 @@ static double host_seconds(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* The progress line: only on a terminal, rewritten in place. */
+static void show_progress(void *ctx, const s2sim_progress *p)
+{
+	double rate = p->host_seconds > 0 ? (double)p->accesses / p->host_seconds : 0;
+
+	(void)ctx;
+	printf("\r  %.6f s simulated", (double)p->sim_time * 1e-12);
+	if (p->total_accesses) {
+		double left = (double)(p->total_accesses - p->accesses);
+
+		printf("  %5.1f%% of the workload", 100.0 * (double)p->accesses /
+							   (double)p->total_accesses);
+		if (rate > 0)
+			printf("  ETA %.0f s", left / rate);
+	}
+	printf("  %.2f M accesses/s  ", rate * 1e-6);
+	fflush(stdout);
+}
+
 static int run_sim(const struct run_opts *o, s2sim_config *cfg)
 {
 	s2sim_sim *sim = NULL;
 	double t0 = host_seconds();
 	int rc = s2sim_sim_create(&sim, cfg);
 
-	if (rc == S2SIM_OK)
+	if (rc == S2SIM_OK && !o->quiet && isatty(STDOUT_FILENO))
+		s2sim_sim_set_progress(sim, show_progress, NULL, 0.5);
+	if (rc == S2SIM_OK) {
 		rc = s2sim_sim_run(sim);
+		if (!o->quiet && isatty(STDOUT_FILENO))
+			printf("\r%80s\r", "");
+	}
 	if (rc != S2SIM_OK) {
 		cli_error("run", "%s", s2sim_sim_errmsg(sim));
 		s2sim_sim_destroy(sim);

@@ -19,6 +19,7 @@ static const char usage[] =
 	"  trace    inspect, convert and generate workload traces\n"
 	"  config   show the resolved configuration or the key reference\n"
 	"  plot     render PNG/SVG figures of run directories\n"
+	"  sweep    run a grid or list of configurations (locally, Slurm, parallel)\n"
 	"\n"
 	"`s2sim <command> --help` describes each command.\n"
 	"exit codes: 0 ok, 1 internal or output error, 2 usage, 3 bad input,\n"
@@ -47,6 +48,8 @@ int main(int argc, char **argv)
 		return s2sim_cmd_config(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "plot"))
 		return s2sim_cmd_plot(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "sweep"))
+		return s2sim_cmd_sweep(argc - 1, argv + 1);
 	fprintf(stderr, "s2sim: unknown command '%s'\n\n%s", argv[1], usage);
 	return EXIT_S2SIM_USAGE;
 }

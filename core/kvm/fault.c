@@ -297,8 +297,8 @@ static void finish(struct s2sim_hyp *h)
 				      .t = h->t };
 
 	s2sim_kvm_emit(kvm, &ev);
-	if (s2sim_fabric_barrier(kvm->fab, h->pe, h->t, S2SIM_BARRIER_DSB_ISHST,
-				 &done) == S2SIM_OK)
+	if (kvm->dvm.barrier(kvm->dvm.ctx, h->pe, h->t, S2SIM_BARRIER_DSB_ISHST,
+			     &done) == S2SIM_OK)
 		s2sim_hyp_charge(h, S2SIM_T_HANDLER, done);
 	if (h->locked && s2sim_hyp_unlock(h) != S2SIM_OK)
 		return;

@@ -144,7 +144,8 @@ static void run_steps(struct s2sim_hyp *h);
 static void issue_barrier(struct s2sim_hyp *h, enum s2sim_barrier b)
 {
 	s2sim_time_ps done = h->t;
-	int rc = s2sim_fabric_barrier(h->kvm->fab, h->pe, h->t, b, &done);
+	struct s2sim_kvm_dvm_port *port = &h->kvm->dvm;
+	int rc = port->barrier(port->ctx, h->pe, h->t, b, &done);
 
 	if (rc != S2SIM_OK) {
 		s2sim_kvm_fail(h->kvm, rc);
@@ -171,7 +172,7 @@ static bool issue_step(struct s2sim_hyp *h, const struct s2sim_hyp_step *s)
 	s2sim_kvm_emit(kvm, &ev);
 	switch (s->kind) {
 	case S2SIM_STEP_TLBI:
-		rc = s2sim_fabric_tlbi(kvm->fab, h->pe, h->t, &s->op);
+		rc = kvm->dvm.tlbi(kvm->dvm.ctx, h->pe, h->t, &s->op);
 		if (s->op.share == S2SIM_DVM_ISH)
 			kvm->stats.tlbi_broadcast++;
 		else
@@ -181,7 +182,7 @@ static bool issue_step(struct s2sim_hyp *h, const struct s2sim_hyp_step *s)
 		kvm->stats.dsb_ish++;
 		h->wait_from = h->t;
 		h->cont = run_steps;
-		rc = s2sim_fabric_dsb_ish(kvm->fab, h->pe, h->t);
+		rc = kvm->dvm.dsb_ish(kvm->dvm.ctx, h->pe, h->t);
 		if (rc == S2SIM_OK)
 			return false; /* resumed by s2sim_hyp_sync_done() */
 		break;

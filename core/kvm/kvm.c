@@ -102,6 +102,43 @@ static uint64_t apply_tlbi(void *ctx, uint32_t pe, const struct s2sim_dvm_op *op
 	return s2sim_mmu_tlbi(&kvm->mmu[pe], op);
 }
 
+/* The default DVM port: the fabric itself. */
+static int fabric_tlbi(void *ctx, uint32_t pe, s2sim_time_ps t,
+		       const struct s2sim_dvm_op *op)
+{
+	return s2sim_fabric_tlbi(ctx, pe, t, op);
+}
+
+static int fabric_dsb_ish(void *ctx, uint32_t pe, s2sim_time_ps t)
+{
+	return s2sim_fabric_dsb_ish(ctx, pe, t);
+}
+
+static int fabric_barrier(void *ctx, uint32_t pe, s2sim_time_ps t,
+			  enum s2sim_barrier b, s2sim_time_ps *done)
+{
+	return s2sim_fabric_barrier(ctx, pe, t, b, done);
+}
+
+void s2sim_kvm_set_dvm_port(struct s2sim_kvm *kvm,
+			    const struct s2sim_kvm_dvm_port *port)
+{
+	if (port) {
+		kvm->dvm = *port;
+		return;
+	}
+	kvm->dvm = (struct s2sim_kvm_dvm_port){ .ctx = kvm->fab,
+						.tlbi = fabric_tlbi,
+						.dsb_ish = fabric_dsb_ish,
+						.barrier = fabric_barrier };
+}
+
+void s2sim_kvm_sync_done(struct s2sim_kvm *kvm, uint32_t pe, s2sim_time_ps t)
+{
+	if (pe < kvm->npes)
+		s2sim_hyp_sync_done(kvm, pe, t);
+}
+
 static int register_stats(struct s2sim_kvm *kvm, s2sim_stats *st)
 {
 	const struct s2sim_kvm_stats *s = &kvm->stats;
@@ -200,6 +237,7 @@ int s2sim_kvm_create(struct s2sim_kvm **out, const struct s2sim_cfg *cfg,
 	cb = (struct s2sim_fabric_callbacks){ .ctx = kvm, .apply = apply_tlbi,
 					      .sync_done = s2sim_hyp_sync_done };
 	s2sim_fabric_set_callbacks(fab, &cb);
+	s2sim_kvm_set_dvm_port(kvm, NULL);
 	s2sim_check_attach(kvm);
 	rc = create_lock(kvm, st);
 	if (rc == S2SIM_OK)

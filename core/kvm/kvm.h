@@ -137,6 +137,25 @@ int s2sim_kvm_vmm(struct s2sim_kvm *kvm, const s2sim_record *rec,
 
 void s2sim_kvm_set_trace(struct s2sim_kvm *kvm, s2sim_kvm_trace_fn fn,
 			 void *ctx);
+
+/* Where the hypervisor's TLB maintenance goes.  By default straight to the
+ * fabric (s2sim_fabric_tlbi / _dsb_ish / _barrier, same contracts); the
+ * SystemC model (model/) routes it over TLM instead, and then reports each
+ * DSB ISH completion with s2sim_kvm_sync_done(). */
+struct s2sim_kvm_dvm_port {
+	void *ctx;
+	int (*tlbi)(void *ctx, uint32_t pe, s2sim_time_ps t,
+		    const struct s2sim_dvm_op *op);
+	int (*dsb_ish)(void *ctx, uint32_t pe, s2sim_time_ps t);
+	int (*barrier)(void *ctx, uint32_t pe, s2sim_time_ps t,
+		       enum s2sim_barrier b, s2sim_time_ps *done);
+};
+
+/* NULL restores the default port. */
+void s2sim_kvm_set_dvm_port(struct s2sim_kvm *kvm,
+			    const struct s2sim_kvm_dvm_port *port);
+/* The DSB ISH `pe` issued completed at t (== engine now). */
+void s2sim_kvm_sync_done(struct s2sim_kvm *kvm, uint32_t pe, s2sim_time_ps t);
 /* The first S2SIM_MAX_FINDINGS_KEPT findings (all are counted in stats). */
 const struct s2sim_finding *s2sim_kvm_findings(const struct s2sim_kvm *kvm,
 					       uint32_t *n);

@@ -74,6 +74,7 @@ struct s2sim_kvm {
 	const struct s2sim_cfg *cfg;
 	s2sim_engine *eng;
 	s2sim_fabric *fab;
+	struct s2sim_kvm_dvm_port dvm; /* TLB maintenance: the fabric's */
 	struct s2sim_mmu_lock *lock;
 	struct s2sim_s2pt *pt;
 	struct s2sim_mmu *mmu;

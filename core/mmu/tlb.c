@@ -87,15 +87,18 @@ static int alloc_arrays(struct s2sim_tlb *t)
 	t->mru = calloc(words, sizeof(*t->mru));
 	t->mru_count = calloc(t->sets, sizeof(*t->mru_count));
 	t->freemap = calloc(words, sizeof(*t->freemap));
-	t->lru_prev = malloc(n * sizeof(*t->lru_prev));
-	t->lru_next = malloc(n * sizeof(*t->lru_next));
-	t->lru_head = malloc(t->sets * sizeof(*t->lru_head));
+	t->stamp = calloc(n, sizeof(*t->stamp));
 	t->live = malloc(n * sizeof(*t->live));
 	t->live_pos = malloc(n * sizeof(*t->live_pos));
 	if (!t->tag || !t->ent || !t->seq || !t->ovl || !t->tree || !t->mru ||
-	    !t->mru_count || !t->freemap || !t->lru_prev || !t->lru_next ||
-	    !t->lru_head || !t->live || !t->live_pos)
+	    !t->mru_count || !t->freemap || !t->stamp || !t->live ||
+	    !t->live_pos)
 		return S2SIM_ENOMEM;
+	if (t->sets == 1 && t->repl == S2SIM_REPL_LRU) {
+		t->lru = malloc(n * sizeof(*t->lru));
+		if (!t->lru)
+			return S2SIM_ENOMEM;
+	}
 	if (t->sets == 1) {
 		/* at most a quarter full: short probe sequences */
 		t->hbits = 3;
@@ -113,7 +116,7 @@ static int alloc_arrays(struct s2sim_tlb *t)
 	return S2SIM_OK;
 }
 
-/* Every slot free: tags, hint bytes, free-way bitmaps, empty LRU lists. */
+/* Every slot free: tags, hint bytes, free-way bitmaps, empty LRU list. */
 static void reset_slots(struct s2sim_tlb *t)
 {
 	uint32_t i;
@@ -127,11 +130,11 @@ static void reset_slots(struct s2sim_tlb *t)
 		tlb_set_tag(t, i, set, S2SIM_TLB_TAG_FREE);
 		t->freemap[(size_t)set * t->set_words + (way >> 6)] |=
 			UINT64_C(1) << (way & 63);
-		t->lru_prev[i] = S2SIM_TLB_NIL;
-		t->lru_next[i] = S2SIM_TLB_NIL;
+		if (t->lru)
+			t->lru[i] = (struct s2sim_tlb_link){ S2SIM_TLB_NIL,
+							     S2SIM_TLB_NIL };
 	}
-	for (i = 0; i < t->sets; i++)
-		t->lru_head[i] = S2SIM_TLB_NIL;
+	t->lru_head = S2SIM_TLB_NIL;
 }
 
 int s2sim_tlb_init(struct s2sim_tlb *t, const struct s2sim_cfg_tlb *cfg,
@@ -176,9 +179,8 @@ void s2sim_tlb_fini(struct s2sim_tlb *t)
 	free(t->mru);
 	free(t->mru_count);
 	free(t->freemap);
-	free(t->lru_prev);
-	free(t->lru_next);
-	free(t->lru_head);
+	free(t->stamp);
+	free(t->lru);
 	free(t->live);
 	free(t->live_pos);
 	free(t->hidx);
@@ -351,11 +353,10 @@ static int check_entry(const struct s2sim_tlb_entry *e)
 	return cls;
 }
 
-static void fill_slot(struct s2sim_tlb *t, uint32_t slot, uint64_t key,
-		      const struct s2sim_tlb_entry *e, unsigned cls)
+static void fill_slot(struct s2sim_tlb *t, uint32_t slot, uint32_t set,
+		      uint64_t key, const struct s2sim_tlb_entry *e,
+		      unsigned cls)
 {
-	uint32_t set = tlb_slot_set(t, slot);
-
 	tlb_set_tag(t, slot, set, key);
 	toggle_free(t, slot, set);
 	t->ent[slot] = *e;
@@ -366,7 +367,10 @@ static void fill_slot(struct s2sim_tlb *t, uint32_t slot, uint64_t key,
 	if (t->hidx)
 		tlb_hidx_insert(t, slot);
 	tlb_touch(t, slot, set);
-	tlb_mark_overlaps(t, slot, cls);
+	/* overlaps need entries of another size class (the common case is
+	 * one class): test that on `e`, not on the copy just stored */
+	if (t->present[e->kind] & ~(1u << cls))
+		tlb_mark_overlaps(t, slot, cls);
 }
 
 int s2sim_tlb_insert(struct s2sim_tlb *t, const struct s2sim_tlb_entry *e,
@@ -375,7 +379,8 @@ int s2sim_tlb_insert(struct s2sim_tlb *t, const struct s2sim_tlb_entry *e,
 	int cls = check_entry(e);
 	uint64_t key;
 	int32_t s;
-	uint32_t slot;
+	uint32_t set, slot;
+	bool was_free;
 	int rc = S2SIM_TLB_FILLED;
 
 	if (cls < 0)
@@ -390,15 +395,18 @@ int s2sim_tlb_insert(struct s2sim_tlb *t, const struct s2sim_tlb_entry *e,
 		tlb_touch(t, (uint32_t)s, tlb_slot_set(t, (uint32_t)s));
 		return S2SIM_TLB_REPLACED;
 	}
-	slot = tlb_repl_victim(t, tlb_set_of(t, tlb_key_page(key)));
-	if (t->tag[slot] != S2SIM_TLB_TAG_FREE) {
+	set = tlb_set_of(t, tlb_key_page(key));
+	/* the victim choice knows whether the way is free: the slot's tag
+	 * line may well be out of the cache */
+	slot = tlb_repl_victim(t, set, &was_free);
+	if (!was_free) {
 		if (evicted)
 			*evicted = t->ent[slot];
 		tlb_slot_free(t, slot);
 		t->stats.evictions++;
 		rc = S2SIM_TLB_EVICTED;
 	}
-	fill_slot(t, slot, key, e, (unsigned)cls);
+	fill_slot(t, slot, set, key, e, (unsigned)cls);
 	return rc;
 }
 

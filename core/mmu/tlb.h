@@ -112,11 +112,15 @@ struct s2sim_tlb {
 	uint64_t *freemap;    /* free ways, set_words a set */
 	uint32_t set_words;   /* 64-bit words of a per-set way bitmap */
 
-	/* LRU: per set, a circular doubly linked list of its valid slots,
-	 * most recently used first (tail = victim); links are slot numbers,
-	 * S2SIM_TLB_NIL when unlinked or empty */
-	uint32_t *lru_prev, *lru_next;
-	uint32_t *lru_head;   /* per set */
+	/* LRU, set associative: time of last use (the victim scan is over
+	 * a few ways).  Fully associative: a circular doubly linked list of
+	 * the valid slots, most recently used first, so the victim is its
+	 * tail, not the result of a scan of every way.  Links are slot
+	 * numbers; S2SIM_TLB_NIL when unlinked, or for an empty list. */
+	uint64_t *stamp;
+	uint64_t clock;
+	struct s2sim_tlb_link { uint32_t prev, next; } *lru;
+	uint32_t lru_head;
 
 	/* the valid slots, densely packed in live[0 .. valid), and the
 	 * position of each valid slot in it (whole-TLB invalidations) */

@@ -133,28 +133,19 @@ static inline void tlb_set_tag(struct s2sim_tlb *t, uint32_t slot,
 /* Replacement state (core/mmu/tlb_repl.c; policies described there). */
 #define S2SIM_TLB_NIL UINT32_MAX
 void tlb_repl_forget(struct s2sim_tlb *t, uint32_t slot, uint32_t set);
-uint32_t tlb_repl_victim(struct s2sim_tlb *t, uint32_t set);
+uint32_t tlb_repl_victim(struct s2sim_tlb *t, uint32_t set, bool *is_free);
 void tlb_repl_reset_bits(struct s2sim_tlb *t, uint32_t set, uint32_t way);
-void tlb_lru_unlink(struct s2sim_tlb *t, uint32_t slot, uint32_t set);
-void tlb_lru_push(struct s2sim_tlb *t, uint32_t slot, uint32_t set);
+void tlb_lru_move_front(struct s2sim_tlb *t, uint32_t slot);
 
-/* LRU: make `slot` the most recently used of its set.  Already first is
- * the common case (repeated hits); the last one moves to the front by
- * rotating the circular list, with no relinking. */
-static inline void tlb_touch_lru(struct s2sim_tlb *t, uint32_t slot,
-				 uint32_t set)
+/* LRU: record a use of `slot`.  In a fully associative TLB the slot goes
+ * to the front of the recency list; it already is in the common case of
+ * repeated hits to one page. */
+static inline void tlb_touch_lru(struct s2sim_tlb *t, uint32_t slot)
 {
-	uint32_t head = t->lru_head[set];
-
-	if (head == slot)
-		return;
-	if (head != S2SIM_TLB_NIL && t->lru_prev[head] == slot) {
-		t->lru_head[set] = slot;
-		return;
-	}
-	if (t->lru_prev[slot] != S2SIM_TLB_NIL)
-		tlb_lru_unlink(t, slot, set);
-	tlb_lru_push(t, slot, set);
+	if (!t->lru)
+		t->stamp[slot] = ++t->clock;
+	else if (t->lru_head != slot)
+		tlb_lru_move_front(t, slot);
 }
 
 /* Tree PLRU: point every node on the way's path at the other half. */
@@ -189,7 +180,7 @@ static inline void tlb_touch(struct s2sim_tlb *t, uint32_t slot, uint32_t set)
 
 	switch (t->repl) {
 	case S2SIM_REPL_LRU:
-		tlb_touch_lru(t, slot, set);
+		tlb_touch_lru(t, slot);
 		break;
 	case S2SIM_REPL_PLRU:
 		if (t->tree_plru)

@@ -62,10 +62,11 @@ static bool mark_contained(struct s2sim_tlb *t, uint32_t self, unsigned cls)
 		return mark_live(t, ref, mask);
 	if (pages >= t->sets)
 		return mark_run(t, 0, t->entries, ref, mask);
-	for (p = 0; p < pages; p++)
-		found |= mark_run(t,
-				  tlb_set_of(t, tlb_key_page(ref) + p) * t->ways,
-				  t->ways, ref, mask);
+	for (p = 0; p < pages; p++) {
+		uint32_t set = tlb_set_of(t, tlb_key_page(ref) + p);
+
+		found |= mark_run(t, set * t->ways, t->ways, ref, mask);
+	}
 	return found;
 }
 
@@ -73,9 +74,9 @@ static bool mark_contained(struct s2sim_tlb *t, uint32_t self, unsigned cls)
  * Mark the new entry in `slot` and every entry of another size it overlaps
  * (same VMID and kind), so that lookups know when to look for a conflict.
  * A larger entry containing it is one probe per class; smaller entries
- * inside it may be in any set, which costs a pass over the valid slots
- * when a large entry is installed while small ones of its kind are
- * present.
+ * inside it may be in any set, which costs a pass over the tags (or over
+ * the valid slots of a mostly empty TLB) when a large entry is installed
+ * while small ones of its kind are present.
  */
 void tlb_mark_overlaps(struct s2sim_tlb *t, uint32_t slot, unsigned cls)
 {

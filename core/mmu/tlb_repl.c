@@ -1,9 +1,11 @@
 /*
  * TLB replacement within a set.  Every policy first fills the lowest free
  * way; when the set is full:
- *  - LRU: the way used longest ago: the tail of the set's recency list
- *    (a circular doubly linked list of its valid slots, most recent
- *    first), so choosing a victim in a 48-way set is O(1);
+ *  - LRU: the way used longest ago.  A set-associative TLB keeps a use
+ *    stamp per way and scans its few ways.  A fully associative one keeps
+ *    a recency list (circular, doubly linked, most recent first) so that
+ *    the victim is its tail, found in O(1) rather than by a scan of 48
+ *    stamps; a hit on the entry already at the front costs a compare;
  *  - PLRU, ways a power of two: tree pseudo-LRU.  Nodes 1 .. ways-1 of a
  *    binary heap, node n's children 2n and 2n+1, leaves ways + w; a node's
  *    bit says which child holds the victim (0 left, 1 right).  A use points
@@ -14,7 +16,7 @@
  *    lowest way whose bit is clear;
  *  - RANDOM: way xorshift64() % ways, the generator seeded from the config
  *    and advanced only on an eviction, so runs are reproducible.
- * Freeing a way (eviction, invalidation) clears its MRU bit and unlinks it
+ * Freeing a way (eviction, invalidation) clears its MRU bit or unlinks it
  * from the recency list.  The lowest free way comes from a per-set bitmap
  * of free ways, not from a scan of the tags.
  */
@@ -32,39 +34,66 @@ void tlb_repl_reset_bits(struct s2sim_tlb *t, uint32_t set, uint32_t way)
 	t->mru_count[set] = 1;
 }
 
-/* Insert unlinked `slot` at the front of its set's recency list. */
-void tlb_lru_push(struct s2sim_tlb *t, uint32_t slot, uint32_t set)
+/* Take linked `slot` out of the recency list of a fully associative TLB. */
+static void lru_unlink(struct s2sim_tlb *t, uint32_t slot)
 {
-	uint32_t head = t->lru_head[set], tail;
-
-	if (head == S2SIM_TLB_NIL) {
-		t->lru_prev[slot] = slot;
-		t->lru_next[slot] = slot;
-	} else {
-		tail = t->lru_prev[head];
-		t->lru_prev[slot] = tail;
-		t->lru_next[slot] = head;
-		t->lru_next[tail] = slot;
-		t->lru_prev[head] = slot;
-	}
-	t->lru_head[set] = slot;
-}
-
-/* Take linked `slot` out of its set's recency list. */
-void tlb_lru_unlink(struct s2sim_tlb *t, uint32_t slot, uint32_t set)
-{
-	uint32_t prev = t->lru_prev[slot], next = t->lru_next[slot];
+	struct s2sim_tlb_link *l = t->lru;
+	uint32_t prev = l[slot].prev, next = l[slot].next;
 
 	if (next == slot) {
-		t->lru_head[set] = S2SIM_TLB_NIL;
+		t->lru_head = S2SIM_TLB_NIL;
 	} else {
-		t->lru_next[prev] = next;
-		t->lru_prev[next] = prev;
-		if (t->lru_head[set] == slot)
-			t->lru_head[set] = next;
+		l[prev].next = next;
+		l[next].prev = prev;
+		if (t->lru_head == slot)
+			t->lru_head = next;
 	}
-	t->lru_prev[slot] = S2SIM_TLB_NIL;
-	t->lru_next[slot] = S2SIM_TLB_NIL;
+	l[slot].prev = S2SIM_TLB_NIL;
+	l[slot].next = S2SIM_TLB_NIL;
+}
+
+/* Insert unlinked `slot` at the front of the list. */
+static void lru_push(struct s2sim_tlb *t, uint32_t slot)
+{
+	struct s2sim_tlb_link *l = t->lru;
+	uint32_t head = t->lru_head, tail;
+
+	if (head == S2SIM_TLB_NIL) {
+		l[slot].prev = slot;
+		l[slot].next = slot;
+	} else {
+		tail = l[head].prev;
+		l[slot].prev = tail;
+		l[slot].next = head;
+		l[tail].next = slot;
+		l[head].prev = slot;
+	}
+	t->lru_head = slot;
+}
+
+/* Make `slot`, not at the front, the most recently used: link it in if it
+ * was just filled, else move it (the tail moves by rotating the circular
+ * list: no relinking).  On the hit path, so written out in full. */
+void tlb_lru_move_front(struct s2sim_tlb *t, uint32_t slot)
+{
+	struct s2sim_tlb_link *l = t->lru;
+	uint32_t head = t->lru_head, prev = l[slot].prev, next, tail;
+
+	if (prev == S2SIM_TLB_NIL) {
+		lru_push(t, slot);
+		return;
+	}
+	tail = l[head].prev;
+	if (slot != tail) {
+		next = l[slot].next;
+		l[prev].next = next;
+		l[next].prev = prev;
+		l[slot].prev = tail;
+		l[slot].next = head;
+		l[tail].next = slot;
+		l[head].prev = slot;
+	}
+	t->lru_head = slot;
 }
 
 void tlb_repl_forget(struct s2sim_tlb *t, uint32_t slot, uint32_t set)
@@ -72,8 +101,8 @@ void tlb_repl_forget(struct s2sim_tlb *t, uint32_t slot, uint32_t set)
 	uint32_t way = slot - set * t->ways;
 	uint64_t *word, bit = UINT64_C(1) << (way & 63);
 
-	if (t->repl == S2SIM_REPL_LRU) {
-		tlb_lru_unlink(t, slot, set);
+	if (t->lru) {
+		lru_unlink(t, slot);
 		return;
 	}
 	if (t->repl != S2SIM_REPL_PLRU || t->tree_plru)
@@ -83,6 +112,24 @@ void tlb_repl_forget(struct s2sim_tlb *t, uint32_t slot, uint32_t set)
 		*word &= ~bit;
 		t->mru_count[set]--;
 	}
+}
+
+/* The oldest stamp.  The running minimum is kept in a register rather than
+ * re-loaded through `best`, so the scan is not one long load-compare
+ * dependency chain. */
+static uint32_t victim_stamp(const struct s2sim_tlb *t, uint32_t base)
+{
+	const uint64_t *stamp = &t->stamp[base];
+	uint64_t oldest = stamp[0];
+	uint32_t w, best = 0;
+
+	for (w = 1; w < t->ways; w++) {
+		uint64_t s = stamp[w];
+
+		best = s < oldest ? w : best;
+		oldest = s < oldest ? s : oldest;
+	}
+	return best;
 }
 
 static uint32_t victim_tree(struct s2sim_tlb *t, uint32_t set)
@@ -133,18 +180,22 @@ static uint64_t xorshift64(uint64_t *s)
 	return x;
 }
 
-/* Slot to fill in `set`: the lowest free way, else the policy's victim. */
-uint32_t tlb_repl_victim(struct s2sim_tlb *t, uint32_t set)
+/* Slot to fill in `set`: the lowest free way (*is_free), else the
+ * policy's victim. */
+uint32_t tlb_repl_victim(struct s2sim_tlb *t, uint32_t set, bool *is_free)
 {
 	uint32_t base = set * t->ways;
 	int32_t w = lowest_clear(t, &t->freemap[(size_t)set * t->set_words],
 				 UINT64_MAX);
 
+	*is_free = w >= 0;
 	if (w >= 0)
 		return base + (uint32_t)w;
 	switch (t->repl) {
 	case S2SIM_REPL_LRU:
-		return t->lru_prev[t->lru_head[set]];
+		if (t->lru) /* a full list: its tail */
+			return t->lru[t->lru_head].prev;
+		return base + victim_stamp(t, base);
 	case S2SIM_REPL_PLRU:
 		return base + (t->tree_plru ? victim_tree(t, set)
 					    : victim_bits(t, set));

@@ -91,6 +91,9 @@ struct s2sim_sim {
 	uint64_t total_accesses, total_reads, total_writes;
 	uint64_t end_time_ps;
 
+	s2sim_progress_fn progress;
+	void *progress_ctx;
+	double progress_interval;
 	char finding_line[256];  /* s2sim_sim_finding()'s buffer */
 	int fatal;               /* first error; stops the run */
 	bool finished;

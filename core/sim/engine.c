@@ -345,3 +345,20 @@ uint64_t s2sim_engine_cancelled_keys(const s2sim_engine *eng)
 {
 	return eng->ncancelled;
 }
+
+int s2sim_engine_next_time(s2sim_engine *eng, s2sim_time_ps *t)
+{
+	while (eng->q.len) {
+		struct evq_key k = eng->q.keys[0];
+		uint32_t idx = evq_key_slot(k);
+
+		if (eng->slots[idx].fn != NULL) {
+			*t = k.time;
+			return S2SIM_OK;
+		}
+		evq_pop(&eng->q);
+		eng->ncancelled--;
+		slot_release(eng, idx);
+	}
+	return S2SIM_DONE;
+}

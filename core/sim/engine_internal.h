@@ -26,6 +26,11 @@ int s2sim_engine_set_next_seq(s2sim_engine *eng, uint64_t seq);
  * cancellation; see engine.c). */
 uint64_t s2sim_engine_cancelled_keys(const s2sim_engine *eng);
 
+/* Time of the next live event in *t (cancelled keys on top are dropped on
+ * the way); S2SIM_DONE when none is pending.  For a driver that steps the
+ * engine from another scheduler (the SystemC bridge, model/). */
+int s2sim_engine_next_time(s2sim_engine *eng, s2sim_time_ps *t);
+
 #ifdef __cplusplus
 }
 #endif

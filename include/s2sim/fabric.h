@@ -13,6 +13,7 @@
  *    sync_done callback, from an engine event at the completion time.
  *  - Targets apply a delivered DVMOp through the apply callback the owner
  *    registers (the MMU's invalidation), and are charged a per-op cost.
+ *    A DVMOp costs O(1) engine events however many targets it snoops.
  *
  * The fabric runs on an s2sim_engine and is deterministic.  docs/fabric.md
  * describes the model, the parameters with their sources, and the stats
@@ -183,8 +184,11 @@ S2SIM_API void s2sim_fabric_params_default(struct s2sim_fabric_params *p);
 struct s2sim_fabric_callbacks {
 	void *ctx;
 	/* Apply `op` to the TLBs and walk cache of `pe`; return the entries
-	 * removed (for stats).  Called from an engine event at the time the
-	 * target starts processing the op.  May call the note_* functions.
+	 * removed (for stats).  Called from an engine event: for a broadcast
+	 * op when the DVM node distributes it (engine now, at or before the
+	 * target's modelled processing, which only the timing accounts for;
+	 * the DSB ISH that covers it completes later), for a non-shareable
+	 * one at its start at the PE.  May call the note_* functions.
 	 * NULL: ops are charged but applied to nothing. */
 	uint64_t (*apply)(void *ctx, uint32_t pe,
 			  const struct s2sim_dvm_op *op);

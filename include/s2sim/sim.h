@@ -25,6 +25,21 @@ S2SIM_API const char *s2sim_sim_errmsg(const s2sim_sim *sim);
  * (the message names the record), S2SIM_ESIM if the model cannot go on. */
 S2SIM_API int s2sim_sim_run(s2sim_sim *sim);
 
+/* Progress of a running simulation, for a progress line. */
+typedef struct s2sim_progress {
+	s2sim_time_ps sim_time;     /* simulated time reached */
+	uint64_t accesses;          /* guest accesses completed */
+	uint64_t total_accesses;    /* of the whole workload; 0 if unknown */
+	double host_seconds;        /* since s2sim_sim_run() started */
+} s2sim_progress;
+
+typedef void (*s2sim_progress_fn)(void *ctx, const s2sim_progress *p);
+
+/* Call `fn` about every `interval_s` host seconds during s2sim_sim_run()
+ * (NULL: never).  It does not change the simulation in any way. */
+S2SIM_API void s2sim_sim_set_progress(s2sim_sim *sim, s2sim_progress_fn fn,
+				      void *ctx, double interval_s);
+
 /* Simulated time reached, and the registry holding every statistic. */
 S2SIM_API s2sim_time_ps s2sim_sim_time(const s2sim_sim *sim);
 S2SIM_API s2sim_stats *s2sim_sim_stats(s2sim_sim *sim);

@@ -48,6 +48,16 @@ TEST(FabricStats, RegisteredCountersTrackTheStructs)
 		EXPECT_EQ(get(st, "fabric.pe.3.dvmops_applied"), 4u);
 		EXPECT_EQ(get(st, "fabric.pe.2.busy"),
 			  s2sim_fabric_get_pe_stats(h.fab, 2)->busy_ps);
+		// One queueing sample per op and target, one latency per op
+		// and per DSB.
+		const s2sim_hist *q =
+			s2sim_stats_find_hist(st, "fabric.target_queue_delay");
+		ASSERT_NE(q, nullptr);
+		EXPECT_EQ(s2sim_hist_count(q), s.snoops_sent);
+		EXPECT_EQ(s2sim_hist_count(s2sim_stats_find_hist(
+				  st, "fabric.dvmop_latency")), 4u);
+		EXPECT_EQ(s2sim_hist_count(s2sim_stats_find_hist(
+				  st, "fabric.dvmsync_latency")), 4u);
 
 		const char *tmp = std::getenv("S2SIM_TEST_TMP");
 		std::string path = std::string(tmp ? tmp : ".") +
@@ -63,6 +73,30 @@ TEST(FabricStats, RegisteredCountersTrackTheStructs)
 			  std::string::npos);
 		std::remove(path.c_str());
 	}
+	s2sim_stats_destroy(st);
+}
+
+// s2sim_hist_add_n (used for a uniform broadcast's queueing samples) is n
+// calls of s2sim_hist_add.
+TEST(FabricStats, HistAddNMatchesRepeatedAdds)
+{
+	s2sim_stats *st = nullptr;
+	ASSERT_EQ(s2sim_stats_create(&st), S2SIM_OK);
+	s2sim_hist *a = s2sim_stats_hist(st, "a", "ps", "one by one");
+	s2sim_hist *b = s2sim_stats_hist(st, "b", "ps", "n at once");
+	ASSERT_TRUE(a && b);
+	const uint64_t vals[][2] = {{0, 80}, {1000, 3}, {7, 0}, {123456, 17}};
+	for (const auto &v : vals) {
+		for (uint64_t i = 0; i < v[1]; i++)
+			s2sim_hist_add(a, v[0]);
+		s2sim_hist_add_n(b, v[0], v[1]);
+	}
+	EXPECT_EQ(s2sim_hist_count(a), 100u);
+	EXPECT_EQ(s2sim_hist_count(b), s2sim_hist_count(a));
+	EXPECT_EQ(s2sim_hist_max(b), s2sim_hist_max(a));
+	for (double p : {1.0, 50.0, 80.0, 81.0, 99.0, 100.0})
+		EXPECT_EQ(s2sim_hist_percentile(b, p),
+			  s2sim_hist_percentile(a, p)) << p;
 	s2sim_stats_destroy(st);
 }
 

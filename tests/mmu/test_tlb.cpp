@@ -328,9 +328,64 @@ struct Geometry {
 	bool mixed; // several sizes (and so conflicts)
 };
 
+// White-box consistency of the bookkeeping that lets invalidation and
+// replacement avoid scanning every slot (core/mmu/tlb.h): the dense array
+// of valid slots, the free-way bitmaps and, in a fully associative LRU TLB,
+// the recency list.  A free slot's tag is all ones, an unlinked slot's
+// links are UINT32_MAX (S2SIM_TLB_TAG_FREE and S2SIM_TLB_NIL).
+::testing::AssertionResult tlb_consistent(const s2sim_tlb &t)
+{
+	std::vector<int> seen(t.entries, 0);
+	uint32_t valid = 0;
+
+	for (uint32_t i = 0; i < t.valid; i++) {
+		uint32_t slot = t.live[i];
+		if (slot >= t.entries || seen[slot]++ ||
+		    t.live_pos[slot] != i || t.tag[slot] == UINT64_MAX)
+			return ::testing::AssertionFailure()
+			       << "live[" << i << "] = " << slot;
+	}
+	for (uint32_t slot = 0; slot < t.entries; slot++) {
+		uint32_t set = slot / t.ways, way = slot % t.ways;
+		uint64_t word = t.freemap[(size_t)set * t.set_words + way / 64];
+		bool is_free = t.tag[slot] == UINT64_MAX;
+		valid += !is_free;
+		if (((word >> (way % 64)) & 1) != is_free ||
+		    seen[slot] == (int)is_free)
+			return ::testing::AssertionFailure() << "slot " << slot;
+		if (t.lru && is_free &&
+		    (t.lru[slot].prev != UINT32_MAX ||
+		     t.lru[slot].next != UINT32_MAX))
+			return ::testing::AssertionFailure()
+			       << "free slot " << slot << " still linked";
+	}
+	if (valid != t.valid)
+		return ::testing::AssertionFailure() << "valid " << t.valid;
+	if (!t.lru)
+		return ::testing::AssertionSuccess();
+	// the recency list holds every valid slot once, links both ways
+	uint32_t n = 0;
+	for (uint32_t s = t.lru_head; s != UINT32_MAX && n <= t.valid;) {
+		if (t.tag[s] == UINT64_MAX || t.lru[t.lru[s].next].prev != s)
+			return ::testing::AssertionFailure() << "link " << s;
+		n++;
+		s = t.lru[s].next;
+		if (s == t.lru_head)
+			break;
+	}
+	if (n != t.valid)
+		return ::testing::AssertionFailure() << "list of " << n;
+	return ::testing::AssertionSuccess();
+}
+
 // A random sequence of inserts, lookups and invalidations, compared with
-// the reference after every operation.
-void run_random(const Geometry &g, uint64_t seed, int ops)
+// the reference after every operation.  `flush_heavy`: whole-VMID and
+// whole-TLB invalidations about once per `entries` operations (16 at
+// least), so that the TLB is often nearly empty when flushed (KVM's
+// break-before-make pattern), ranges of up to 16 MiB, and a consistency
+// check of the internal bookkeeping as it goes.
+void run_random(const Geometry &g, uint64_t seed, int ops,
+		bool flush_heavy = false)
 {
 	Tlb dut(g.entries, g.ways, g.repl, g.conflict, seed);
 	RefTlb ref(g.entries, g.ways, g.repl, g.conflict, seed);
@@ -357,8 +412,13 @@ void run_random(const Geometry &g, uint64_t seed, int ops)
 			vmid = 1;
 		// flushes of a whole VMID or TLB are rarer in big TLBs, so that
 		// those fill up and evict too
-		if (op >= 996 && r.below(g.entries / 48 + 1) != 0)
+		if (flush_heavy) {
+			op = op >= 996 ? 0 : op;
+			if (r.below(std::max(g.entries, 16u)) == 0)
+				op = 996 + (unsigned)r.below(4);
+		} else if (op >= 996 && r.below(g.entries / 48 + 1) != 0) {
 			op = 0;
+		}
 		if (op < 550) {
 			s2sim_tlb_entry a{}, b{};
 			auto oa = s2sim_tlb_lookup(&dut.t, vmid, ipa, kind, &a);
@@ -377,7 +437,8 @@ void run_random(const Geometry &g, uint64_t seed, int ops)
 			ASSERT_EQ(s2sim_tlb_insert(&dut.t, &e, nullptr),
 				  ref.insert(e));
 		} else if (op < 986) {
-			uint64_t len = (1 + r.below(64)) << 12;
+			uint64_t len = (1 + r.below(flush_heavy ? 4096 : 64))
+				       << 12;
 			unsigned kinds = 1 + (unsigned)r.below(3);
 			unsigned ttl = r.below(3) ? 0 : 2 + (unsigned)r.below(2);
 			ASSERT_EQ(s2sim_tlb_inv_range(&dut.t, vmid, ipa, len,
@@ -405,6 +466,9 @@ void run_random(const Geometry &g, uint64_t seed, int ops)
 		}
 		if (i % (g.entries > 256 ? 2048 : 64) == 0)
 			expect_same_contents(dut.contents(), ref.contents());
+		if (flush_heavy && i % (g.entries > 256 ? 16 : 1) == 0) {
+			ASSERT_TRUE(tlb_consistent(dut.t));
+		}
 	}
 	expect_same_contents(dut.contents(), ref.contents());
 	expect_same_stats(dut.t.stats, ref.stats);
@@ -470,6 +534,32 @@ INSTANTIATE_TEST_SUITE_P(
 		Geometry{36, 3, S2SIM_REPL_PLRU, S2SIM_CONFLICT_ABORT, true},
 		Geometry{256, 128, S2SIM_REPL_PLRU, S2SIM_CONFLICT_FIRST, true},
 		Geometry{256, 128, S2SIM_REPL_LRU, S2SIM_CONFLICT_ABORT, true}),
+	geometry_name);
+
+// Frequent whole-VMID / whole-TLB flushes of a partly filled TLB, the
+// case the dense array of valid slots is for, and long ranges, which
+// switch between visiting sets and visiting the valid slots.
+class TlbRandomFlushHeavy : public ::testing::TestWithParam<Geometry> {};
+
+TEST_P(TlbRandomFlushHeavy, MatchesBruteForceReference)
+{
+	uint64_t seeds = GetParam().entries > 256 ? 1 : 3;
+
+	for (uint64_t seed = 11; seed < 11 + seeds; seed++)
+		run_random(GetParam(), seed, 20000, true);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+	Geometries, TlbRandomFlushHeavy,
+	::testing::Values(
+		Geometry{48, 48, S2SIM_REPL_LRU, S2SIM_CONFLICT_ABORT, true},
+		Geometry{48, 48, S2SIM_REPL_PLRU, S2SIM_CONFLICT_FIRST, false},
+		Geometry{1280, 5, S2SIM_REPL_LRU, S2SIM_CONFLICT_ABORT, true},
+		Geometry{1280, 5, S2SIM_REPL_PLRU, S2SIM_CONFLICT_FIRST, true},
+		Geometry{36, 3, S2SIM_REPL_RANDOM, S2SIM_CONFLICT_AMALGAMATE,
+			 true},
+		Geometry{256, 128, S2SIM_REPL_LRU, S2SIM_CONFLICT_FIRST, true},
+		Geometry{2, 2, S2SIM_REPL_LRU, S2SIM_CONFLICT_ABORT, false}),
 	geometry_name);
 
 // ---------------------------------------------------------------------
