@@ -14,9 +14,13 @@ cd "$(dirname "$0")"
 PKGS="build-essential cmake ninja-build pkg-config python3 libfyaml-dev \
 libjansson-dev libzstd-dev libsystemc-dev libgtest-dev python3-matplotlib"
 
+# The test run also starts a single-node Slurm (tests/sweep/slurm_test.sh)
+# and checks the GNU parallel job list.
+TEST_PKGS="slurmctld slurmd slurm-client parallel"
+
 install_missing() {
 	missing=""
-	for p in $PKGS; do
+	for p in $PKGS ${EXTRA_PKGS:-}; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 			missing="$missing $p"
 	done
@@ -52,6 +56,7 @@ run)
 	exec ./build/tools/s2sim run configs/t2a-48.yaml "$@"
 	;;
 test)
+	EXTRA_PKGS=$TEST_PKGS
 	install_missing
 	build build-asan Debug -DS2SIM_SANITIZE=ON -DS2SIM_BUILD_BENCH=OFF
 	build build RelWithDebInfo

@@ -211,8 +211,12 @@ static int collect(struct sweep *sw)
 	int missing = 0;
 
 	if (sweep_collect(&sw->spec, sw->o.out, sw->names, !sw->o.quiet, &missing,
-			  &sw->err) != S2SIM_OK)
-		return fail(sw);
+			  &sw->err) != S2SIM_OK) {
+		if (sw->err.rc != S2SIM_EIO) /* EIO: results.csv not written */
+			return fail(sw);
+		cli_error("sweep", "%s", s2sim_err_msg(&sw->err));
+		return EXIT_S2SIM_INTERNAL;
+	}
 	if (missing) {
 		cli_error("sweep", "%d of %d points have no results yet (rows with "
 			  "status 'missing' in %s/results.csv)", missing,

@@ -139,28 +139,36 @@ static int reap(struct running *r, int nrun, struct sweep_task *t)
 	return reap(r, nrun, t); /* not ours */
 }
 
+/* Start tasks until `jobs` run or none is left; returns the new count of
+ * running children.  A task that cannot start counts as failed. */
+static int fill(const char *exe, struct sweep_task *t, int n, int *next,
+		struct running *r, int nrun, int jobs, int *failed)
+{
+	while (*next < n && nrun < jobs) {
+		r[nrun].task = *next;
+		if (start(exe, &t[(*next)++], &r[nrun]) == 0)
+			nrun++;
+		else
+			(*failed)++;
+	}
+	return nrun;
+}
+
 int sweep_exec(const char *exe, struct sweep_task *t, int n, int jobs,
 	       int quiet)
 {
 	struct running *r = calloc((size_t)jobs, sizeof(*r));
-	int next = 0, nrun = 0, done = 0, failed = 0;
+	int next = 0, nrun = 0, done = 0, failed = 0, slot;
 
 	if (!r)
 		return n;
 	for (int i = 0; i < n; i++)
 		t[i].status = -1;
-	while (next < n || nrun > 0) {
-		while (next < n && nrun < jobs) {
-			r[nrun].task = next;
-			if (start(exe, &t[next++], &r[nrun]) == 0)
-				nrun++;
-			else
-				done++, failed++;
-		}
+	for (;;) {
+		nrun = fill(exe, t, n, &next, r, nrun, jobs, &failed);
 		if (nrun == 0)
-			continue;
-		int slot = reap(r, nrun, t);
-
+			break;
+		slot = reap(r, nrun, t);
 		if (slot < 0)
 			break;
 		failed += t[r[slot].task].status != 0;

@@ -47,9 +47,7 @@ static int spec_err(struct spec_ctx *c, int rc, int line, const char *fmt, ...)
 
 static char *dup_text(const char *t)
 {
-	char *p = strdup(t ? t : "");
-
-	return p;
+	return strdup(t ? t : "");
 }
 
 /* The key must be a configuration key (not a section, not unknown). */
@@ -273,18 +271,19 @@ static int grid_value(struct spec_ctx *c, const char *key, int k,
 		      struct fy_node *item, int line)
 {
 	struct sweep_spec *s = c->s;
-	int rc = check_scalar(c, key, item, s2sim_yaml_line(item, line)), i;
-	const char *text = s2sim_yaml_scalar_text(item);
+	int rc = check_scalar(c, key, item, s2sim_yaml_line(item, line));
+	const char *text;
 
-	for (i = s->keys[k].first; rc == S2SIM_OK && i < s->nvalues; i++)
+	if (rc != S2SIM_OK)
+		return rc;
+	text = s2sim_yaml_scalar_text(item);
+	for (int i = s->keys[k].first; i < s->nvalues; i++)
 		if (!strcmp(s->values[i].text, text))
 			return spec_err(c, S2SIM_EINPUT, s2sim_yaml_line(item, line),
 					"grid: key '%s': value '%s' listed twice "
 					"(first at line %d)", key, text,
 					s->values[i].line);
-	if (rc == S2SIM_OK && add_value(c, item, line) < 0)
-		rc = c->err->rc;
-	return rc;
+	return add_value(c, item, line) < 0 ? c->err->rc : S2SIM_OK;
 }
 
 static int grid_leaf(struct spec_ctx *c, const char *key, struct fy_node *v,
@@ -427,6 +426,7 @@ static int parse_points(struct spec_ctx *c, struct fy_node *v, int line)
 	for (c->point = 0; rc == S2SIM_OK &&
 	     (item = fy_node_sequence_iterate(v, &it)); c->point++)
 		rc = parse_point(c, s2sim_yaml_deref(item), line);
+	c->section = "points"; /* parse_point()'s name is out of scope */
 	return rc;
 }
 
@@ -487,12 +487,14 @@ static int parse_root(struct spec_ctx *c, struct fy_node *root)
 		const char *name = k && fy_node_is_scalar(k) ? fy_node_get_scalar0(k) : "";
 		int line = s2sim_yaml_line(k, 1);
 
-		for (int i = 0; i < 4; i++)
-			if (!strcmp(name, names[i]) && seen[i])
+		for (int i = 0; i < 4; i++) {
+			if (strcmp(name, names[i]))
+				continue;
+			if (seen[i])
 				return spec_err(c, S2SIM_EINPUT, line, "key '%s' given "
 						"twice (first at line %d)", name, seen[i]);
-			else if (!strcmp(name, names[i]))
-				seen[i] = line;
+			seen[i] = line;
+		}
 		rc = parse_top(c, name, s2sim_yaml_deref(fy_node_pair_value(p)), line);
 	}
 	if (rc == S2SIM_OK && !c->s->base)

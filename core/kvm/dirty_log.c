@@ -186,13 +186,26 @@ static void eager_split_next(struct s2sim_hyp *h)
 	clear_flush(h);
 }
 
+/* After a CLEAR the VMM waits workload.clear_interval_ns before going on
+ * (its rate limit between clears); the vCPUs wait at the barrier. */
+static void clear_done(struct s2sim_hyp *h)
+{
+	uint64_t pause = h->kvm->cfg->workload.clear_interval_ns * 1000;
+
+	if (h->locked && s2sim_hyp_unlock(h) != S2SIM_OK)
+		return;
+	if (h->rec.kind == S2SIM_REC_CLEAR_DIRTY_LOG)
+		s2sim_hyp_charge(h, S2SIM_T_BARRIER, h->t + pause);
+	vmm_done(h);
+}
+
 static void clear_flush(struct s2sim_hyp *h)
 {
 	struct s2sim_kvm_memslot *s = slot_of(h);
 
 	h->kvm->writer_pe = h->pe;
 	clear_bits(h, s, h->rec.addr, h->rec.len);
-	flush_then(h, s2sim_flush_vmid_range(h, s->base, s->size), vmm_unlock_done);
+	flush_then(h, s2sim_flush_vmid_range(h, s->base, s->size), clear_done);
 }
 
 static void clear_locked(struct s2sim_hyp *h)

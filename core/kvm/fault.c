@@ -187,6 +187,13 @@ static void decide(struct s2sim_hyp *h)
 		do_map(h, s);
 		return;
 	}
+	if (h->res.fault == S2SIM_FAULT_ACCESS_FLAG) {
+		/* handle_access_fault: kvm_pgtable_stage2_mkyoung sets AF, no
+		 * TLBI (an AF=0 entry is never cached) */
+		s2sim_s2pt_set_attrs(kvm->pt, h->ipa, S2SIM_DESC_AF, 0, NULL);
+		finish(h);
+		return;
+	}
 	if (h->res.fault == S2SIM_FAULT_PERMISSION && level == 3) {
 		/* relax_perms, even when another vCPU already relaxed it: the
 		 * TLBI that follows drops this PE's stale read-only entry
