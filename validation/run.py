@@ -272,8 +272,8 @@ def analyse(m, res, t):
         t.add("V1 collapse", "slowdown at the start, read lock for all", None, deg["all"],
               deg["all"] >= 0.9, "still significant degradation (>= 90 %)")
         re = ptime(eg, "iteration_2") / ptime(al, "iteration_2")
-        t.add("V1 collapse", "split-pass time, eager split + nsh / read lock", None, re, re < 1.0,
-              "smaller degradation: eager split in CLEAR, local TLBI on relax")
+        t.add("V1 collapse", "split-pass time, eager split + nsh / read lock", None, re, re < 0.95,
+              "smaller degradation (at least 5 %): eager split in CLEAR, local TLBI on relax")
         r3 = ptime(sp, "iteration_3") / ptime(wp, "iteration_3")
         t.add("V1 collapse", "4 KiB write-protect pass (3), <=5.17 / 5.18 at %d vCPU" % m["v1_vcpus"],
               None, r3, r3 > 1.3, "the read-lock fast path pays off where relax faults are")
@@ -524,20 +524,23 @@ def sensitivity(args):
     errs = run_all(args.s2sim, allpts, outdir, args.jobs, args.quiet)
     verdicts = {}
     for tag, k, vs in variants:
-        sub = {n.split("/", 1)[1]: c for n, c in load(outdir, allpts).items()
-               if n.startswith(tag.replace("=", "_") + "/")}
+        prefix = tag.replace("=", "_") + "/"
+        sub = {n[len(prefix):]: c for n, c in load(outdir, allpts).items() if n.startswith(prefix)}
+        if len(sub) < len(base_pts):
+            continue  # not finished (the study is resumable: run it again)
         t = Table()
         analyse(m, sub, t)
-        verdicts[tag] = [(r["result"] + ": " + r["metric"], r["shape"]) for r in t.shape_rows()]
-    checks = [c for c, _ in verdicts["base"]]
+        verdicts[tag] = {r["result"] + ": " + r["metric"]: r["shape"] for r in t.shape_rows()}
+    base = verdicts.get("base", {})
+    done = [tag for tag, _, _ in variants if tag in verdicts and tag != "base"]
     lines = ["# Sensitivity of the shape checks (each estimated parameter x0.5 and x1.5)", "",
-             "Size: mode 'sens' (validation/run.py MODES). A cell names the variants under which the",
-             "check FAILS; 'robust' = holds under every variant. Base = the platform as published.", "",
-             "| check | base | fails under |", "|---|---|---|"]
+             "Size: mode 'sens' (validation/run.py MODES). 'changed by' lists the variants under",
+             "which the check's verdict differs from the base; 'robust' = none of them.",
+             "%d of %d variants finished." % (len(done), len(variants) - 1), "",
+             "| check | base | changed by |", "|---|---|---|"]
     rows = []
-    for i, c in enumerate(checks):
-        base_ok = verdicts["base"][i][1]
-        fails = [tag for tag, vv in verdicts.items() if tag != "base" and i < len(vv) and vv[i][1] != base_ok]
+    for c, base_ok in base.items():
+        fails = [tag for tag in done if verdicts[tag].get(c) != base_ok]
         lines.append("| %s | %s | %s |" % (c, "holds" if base_ok else "FAILS",
                                            ", ".join(fails) if fails else "robust"))
         rows.append(dict(check=c, base="holds" if base_ok else "FAILS", changed_by=";".join(fails)))
