@@ -51,8 +51,9 @@ TEST(PhaseTime, PassEndsBeforeTheVmmIoctls)
 		EXPECT_GT(len, 0u) << phases[i];
 		// (enabling dirty logging with initially-set takes no time)
 		EXPECT_LE(start + len, next) << phases[i] << " ran into the VMM's work";
-		if (i > 0) // the CLEAR's pause is between two passes, in neither
+		if (i > 0) { // the CLEAR's pause is between two passes, in neither
 			EXPECT_GE(next - (start + len), pause_ns * 1000) << phases[i];
+		}
 	}
 	// the last pass ends before the simulation does (GET, CLEAR, disable)
 	uint64_t s3 = run_and_get(sim, "phase.iteration_3.start_ps");
