@@ -195,7 +195,7 @@ static const struct s2sim_cfg_key schema[] = {
 		 "eager-split = split blocks during CLEAR_DIRTY_LOG in chunks of workload.eager_split_chunk (KVM_CAP_ARM_EAGER_SPLIT_CHUNK_SIZE, Ricardo Koller, 2023, 6.5); "
 		 "tlbi-range = FEAT_TLBIRANGE range flushes (kvm_tlb_flush_vmid_range, Raghavendra Rao Ananta, 6.6) instead of TLBI VMALLS12E1IS; needs platform.feat_tlbirange; "
 		 "bbml2 = what-if: change a block's size without the break (FEAT_BBM level 2, as in Colton Lewis's unmerged 2023 series) and recover a TLB conflict abort with a local TLBI VMALLS12E1; needs platform.feat_bbm = 2; "
-		 "unsafe-no-bbm = deliberately broken (no break, no TLBI), for checker tests; excludes bbml2." },
+		 "unsafe-no-bbm = deliberately broken (no break, only a local flush of the old block, no TLBI on relaxes), for checker tests; excludes bbml2." },
 	{ .path = "hypervisor.exit_cycles", .type = S2SIM_CFG_U32,
 	  CFG_FIELD(hypervisor.exit_cycles), .min = 0, .max = 100000000,
 	  .def = "800", .unit = "PE cycles",

@@ -9,6 +9,17 @@
  * flag changes of a valid descriptor are allowed.  TLB conflict aborts and
  * pages made writable while logging without their dirty bit are reported
  * by the fault path (fault.c).
+ *
+ * Stale use: the hypervisor tells the checker before it changes a
+ * translation so that cached copies must go (a break, a table written over
+ * a block, a write-protect).  When that PE's next maintenance sequence
+ * completes (its DSB returned: Linux then relies on no PE holding the old
+ * translation), every TLB entry of every PE that was read from the tables
+ * before the change and overlaps it is flagged, and each later use of a
+ * flagged entry is a finding.  With correct maintenance nothing is left to
+ * flag (the fabric's own property test guarantees what an IS TLBI removes);
+ * a local TLBI where a broadcast was needed, or an IPAS2E1 without the
+ * VMALLE1 that removes combined entries, leaves flagged entries behind.
  */
 #include <stdio.h>
 
@@ -40,8 +51,12 @@ void s2sim_check_finding(struct s2sim_kvm *kvm, enum s2sim_finding_class cls,
 	if (!kvm->cfg->hypervisor.check)
 		return;
 	(*count[cls])++;
-	if (kvm->nfindings == S2SIM_MAX_FINDINGS_KEPT)
+	/* keep the first few of each class: a flood of one class must not
+	 * hide the first finding of another */
+	if (kvm->nfindings == S2SIM_MAX_FINDINGS_KEPT ||
+	    kvm->nkept[cls] == S2SIM_MAX_FINDINGS_KEPT / S2SIM_FINDING_NCLASSES)
 		return;
+	kvm->nkept[cls]++;
 	kvm->findings[kvm->nfindings++] = (struct s2sim_finding){
 		.cls = (uint8_t)cls, .pe = pe, .t = s2sim_engine_now(kvm->eng),
 		.addr = addr, .old_desc = old_desc, .new_desc = new_desc,
@@ -66,9 +81,53 @@ static void on_desc_write(void *ctx, uint64_t pa, uint64_t old_desc,
 				    old_desc, new_desc);
 }
 
+static void on_stale_use(void *ctx, uint32_t pe, uint64_t ipa)
+{
+	s2sim_check_finding(ctx, S2SIM_FINDING_STALE, pe, ipa, 0, 0);
+}
+
 void s2sim_check_attach(struct s2sim_kvm *kvm)
 {
 	s2sim_s2pt_set_observer(kvm->pt, on_desc_write, kvm);
+	if (!kvm->cfg->hypervisor.check || !kvm->mmu)
+		return;
+	for (uint32_t p = 0; p < kvm->nvcpus; p++) {
+		kvm->mmu[p].on_stale_use = on_stale_use;
+		kvm->mmu[p].stale_ctx = kvm;
+	}
+}
+
+void s2sim_check_expect_gone(struct s2sim_hyp *h, uint64_t ipa, uint64_t size)
+{
+	struct s2sim_kvm *kvm = h->kvm;
+
+	if (!kvm->cfg->hypervisor.check)
+		return;
+	if (h->ngone == S2SIM_CHECK_GONE_MAX) {
+		kvm->stats.check_unchecked++;
+		return;
+	}
+	h->gone[h->ngone++] = (struct s2sim_check_gone){
+		.ipa = ipa, .size = size, .epoch = kvm->pt->ctx.epoch,
+	};
+}
+
+/* A sequence without a DSB completes nothing: the changes it followed are
+ * dropped unchecked (the unsafe policy's missing TLBIs show up as
+ * conflicts, BBM findings or stuck vCPUs instead). */
+void s2sim_check_maintenance_done(struct s2sim_hyp *h, bool synced)
+{
+	struct s2sim_kvm *kvm = h->kvm;
+	uint16_t vmid = kvm->pt->ctx.vmid;
+
+	for (uint32_t i = 0; synced && kvm->mmu && i < h->ngone; i++)
+		for (uint32_t p = 0; p < kvm->nvcpus; p++) /* the MMUs */
+			kvm->stats.check_stale_marked +=
+				s2sim_mmu_mark_stale(&kvm->mmu[p], vmid, h->gone[i].ipa,
+						     h->gone[i].size, h->gone[i].epoch);
+	if (!synced)
+		kvm->stats.check_unchecked += h->ngone;
+	h->ngone = 0;
 }
 
 int s2sim_finding_format(const struct s2sim_finding *f, char *buf, size_t size)
@@ -76,7 +135,7 @@ int s2sim_finding_format(const struct s2sim_finding *f, char *buf, size_t size)
 	return snprintf(buf, size,
 			"%.9f s PE %u: %s at %s 0x%llx (descriptor 0x%016llx -> 0x%016llx)",
 			(double)f->t * 1e-12, f->pe,
-			f->cls < 4 ? class_names[f->cls] : "?",
+			f->cls < S2SIM_FINDING_NCLASSES ? class_names[f->cls] : "?",
 			f->cls == S2SIM_FINDING_BBM ? "descriptor PA" : "IPA",
 			(unsigned long long)f->addr, (unsigned long long)f->old_desc,
 			(unsigned long long)f->new_desc);

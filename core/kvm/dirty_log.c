@@ -103,6 +103,7 @@ static void enable_protect(struct s2sim_hyp *h)
 	struct s2sim_kvm_memslot *s = slot_of(h);
 
 	h->kvm->writer_pe = h->pe;
+	s2sim_check_expect_gone(h, s->base, s->size);
 	s2sim_s2pt_wrprotect(h->kvm->pt, s->base, s->size);
 	h->kvm->stats.wrprotects += s->size >> s->backing_log2;
 	charge_pages(h, s->size >> s->backing_log2,
@@ -204,6 +205,7 @@ static void clear_flush(struct s2sim_hyp *h)
 	struct s2sim_kvm_memslot *s = slot_of(h);
 
 	h->kvm->writer_pe = h->pe;
+	s2sim_check_expect_gone(h, s->base + (h->rec.addr << 12), h->rec.len << 12);
 	clear_bits(h, s, h->rec.addr, h->rec.len);
 	flush_then(h, s2sim_flush_vmid_range(h, s->base, s->size), clear_done);
 }

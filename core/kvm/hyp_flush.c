@@ -180,6 +180,7 @@ static bool issue_step(struct s2sim_hyp *h, const struct s2sim_hyp_step *s)
 		break;
 	case S2SIM_STEP_DSB_ISH:
 		kvm->stats.dsb_ish++;
+		h->steps_synced = true;
 		h->wait_from = h->t;
 		h->cont = run_steps;
 		rc = kvm->dvm.dsb_ish(kvm->dvm.ctx, h->pe, h->t);
@@ -190,6 +191,7 @@ static bool issue_step(struct s2sim_hyp *h, const struct s2sim_hyp_step *s)
 		issue_barrier(h, S2SIM_BARRIER_DSB_ISHST);
 		break;
 	case S2SIM_STEP_DSB_NSH:
+		h->steps_synced = true;
 		issue_barrier(h, S2SIM_BARRIER_DSB_NSH);
 		break;
 	case S2SIM_STEP_ISB:
@@ -212,6 +214,7 @@ static void run_steps(struct s2sim_hyp *h)
 			return;
 	}
 	s2sim_hyp_steps_reset(h);
+	s2sim_check_maintenance_done(h, h->steps_synced);
 	h->after_steps(h);
 }
 
@@ -219,6 +222,7 @@ void s2sim_hyp_run_steps(struct s2sim_hyp *h, s2sim_hyp_cont after)
 {
 	h->after_steps = after;
 	h->step = 0;
+	h->steps_synced = false;
 	run_steps(h);
 }
 

@@ -171,6 +171,11 @@ static int register_stats(struct s2sim_kvm *kvm, s2sim_stats *st)
 		  "translations used after their invalidation completed", &s->findings_stale },
 		{ "check.findings.dirty", "findings",
 		  "pages made writable while logging without their dirty bit", &s->findings_dirty },
+		{ "check.stale_entries", "entries",
+		  "TLB entries flagged: they outlived the maintenance meant to remove them",
+		  &s->check_stale_marked },
+		{ "check.unchecked_changes", "changes",
+		  "translation changes the stale check could not follow", &s->check_unchecked },
 	};
 	char name[96];
 	int rc = S2SIM_OK;

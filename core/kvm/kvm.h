@@ -73,6 +73,8 @@ struct s2sim_kvm_stats {
 	uint64_t pages_dirtied, dirty_pages_reported, pages_cleared;
 	uint64_t vmm_ops;
 	uint64_t findings_bbm, findings_conflict, findings_stale, findings_dirty;
+	uint64_t check_stale_marked;  /* entries that outlived their maintenance */
+	uint64_t check_unchecked;     /* changes the stale check had no room for */
 };
 
 /* What the hypervisor did, for tests and tools (s2sim_kvm_set_trace). */
@@ -101,6 +103,7 @@ enum s2sim_finding_class {
 	S2SIM_FINDING_CONFLICT, /* TLB conflict abort */
 	S2SIM_FINDING_STALE,    /* translation used after its invalidation */
 	S2SIM_FINDING_DIRTY,    /* writable while logging, not dirty */
+	S2SIM_FINDING_NCLASSES
 };
 
 struct s2sim_finding {
@@ -156,7 +159,8 @@ void s2sim_kvm_set_dvm_port(struct s2sim_kvm *kvm,
 			    const struct s2sim_kvm_dvm_port *port);
 /* The DSB ISH `pe` issued completed at t (== engine now). */
 void s2sim_kvm_sync_done(struct s2sim_kvm *kvm, uint32_t pe, s2sim_time_ps t);
-/* The first S2SIM_MAX_FINDINGS_KEPT findings (all are counted in stats). */
+/* The findings kept: the first S2SIM_MAX_FINDINGS_KEPT / S2SIM_FINDING_NCLASSES
+ * of each class, in the order found (all are counted in stats). */
 const struct s2sim_finding *s2sim_kvm_findings(const struct s2sim_kvm *kvm,
 					       uint32_t *n);
 /* One line describing a finding. */

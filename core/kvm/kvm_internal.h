@@ -10,6 +10,9 @@
  * PTE that a parallel walker is breaking. */
 #define S2SIM_PTE_LOCKED (1ull << 10)
 #define S2SIM_MAX_MEMSLOTS 512
+/* Changes one maintenance sequence can cover for the stale check: a split
+ * records one, a write-protect of a memslot one. */
+#define S2SIM_CHECK_GONE_MAX 8
 
 /* One step of a TLB-maintenance sequence. */
 enum s2sim_hyp_step_kind {
@@ -42,6 +45,15 @@ struct s2sim_hyp {
 	struct s2sim_hyp_step *steps;
 	uint32_t nsteps, step, cap;
 	s2sim_hyp_cont after_steps;
+	bool steps_synced;        /* the sequence waited for a DSB */
+
+	/* the checker: translations this PE changed whose old TLB entries
+	 * must be gone once its maintenance completes (check.c) */
+	struct s2sim_check_gone {
+		uint64_t ipa, size;
+		uint32_t epoch;   /* the tables' epoch before the change */
+	} gone[S2SIM_CHECK_GONE_MAX];
+	uint32_t ngone;
 
 	/* the fault being handled */
 	uint64_t last_fault_ipa;  /* stuck-vCPU detection */
@@ -91,6 +103,7 @@ struct s2sim_kvm {
 	uint32_t writer_pe;       /* PE whose handler is writing descriptors */
 	struct s2sim_finding findings[S2SIM_MAX_FINDINGS_KEPT];
 	uint32_t nfindings;
+	uint32_t nkept[S2SIM_FINDING_NCLASSES]; /* kept, per class */
 };
 
 /* kvm.c */
@@ -112,6 +125,13 @@ void s2sim_check_finding(struct s2sim_kvm *kvm, enum s2sim_finding_class cls,
 			 uint32_t pe, uint64_t addr, uint64_t old_desc,
 			 uint64_t new_desc);
 void s2sim_kvm_emit(struct s2sim_kvm *kvm, const struct s2sim_kvm_event *ev);
+/* PE h->pe is about to change the translation of [ipa, ipa + size) so that
+ * its cached copies must go (a break, a block replaced by a table, a
+ * write-protect): once its next maintenance sequence has completed, any
+ * TLB entry read from the old tables is stale, and using it is a finding. */
+void s2sim_check_expect_gone(struct s2sim_hyp *h, uint64_t ipa, uint64_t size);
+/* h's maintenance sequence finished (synced: it waited for a DSB). */
+void s2sim_check_maintenance_done(struct s2sim_hyp *h, bool synced);
 
 /* hyp_flush.c: the TLB maintenance sequences of hyp/vhe/tlb.c. */
 void s2sim_hyp_steps_reset(struct s2sim_hyp *h);

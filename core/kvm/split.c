@@ -11,8 +11,11 @@
  *  - bbml2 (what-if, FEAT_BBM level 2): write a full table over the block
  *    directly (no invalid window), relax the faulting page, then flush the
  *    old block;
- *  - unsafe-no-bbm (broken on purpose, for the checker): as bbml2 but with
- *    no TLBI at all.
+ *  - unsafe-no-bbm (broken on purpose, for the checker): as bbml2 on a
+ *    platform without FEAT_BBM level 2, and the old block's flush is
+ *    local (TLBI ...; DSB NSH), as if nsh-relax's reasoning applied to a
+ *    split: the other PEs keep the block, and use it after the writer's
+ *    maintenance completed (a stale-translation finding).
  */
 #include "core/kvm/kvm_internal.h"
 #include "core/mmu/desc.h"
@@ -42,13 +45,29 @@ static int fix_faulting_page(struct s2sim_hyp *h)
 	return s2sim_s2pt_relax_perms(kvm->pt, page, S2SIM_PROT_W, NULL);
 }
 
+static uint64_t block_size(unsigned level)
+{
+	return 1ull << (39 - 9 * level);
+}
+
+/* The direct (no-break) path's flush of the old block. */
+static int flush_old_block(struct s2sim_hyp *h, uint32_t f)
+{
+	if (f & S2SIM_POLF_UNSAFE_NO_BBM)
+		return s2sim_flush_vmid_ipa_nsh(h, h->split_base, h->split_level);
+	return s2sim_flush_vmid_ipa(h, h->split_base, h->split_level);
+}
+
 /* The make step: install the table, then fix the faulting page. */
 static void make(struct s2sim_hyp *h)
 {
 	struct s2sim_kvm *kvm = h->kvm;
 	uint32_t f = kvm->cfg->hypervisor.features;
+	bool direct = f & (S2SIM_POLF_BBML2 | S2SIM_POLF_UNSAFE_NO_BBM);
 
 	kvm->writer_pe = h->pe;
+	if (direct) /* the block's cached copies must go */
+		s2sim_check_expect_gone(h, h->split_base, block_size(h->split_level));
 	if (s2sim_s2pt_write_entry(kvm->pt, h->split_base, h->split_level,
 				   s2sim_desc_make_table(h->split_table)) != S2SIM_OK) {
 		fail(h, S2SIM_ESIM, "cannot install the table");
@@ -58,9 +77,9 @@ static void make(struct s2sim_hyp *h)
 		fail(h, S2SIM_ESIM, "cannot map the faulting page");
 		return;
 	}
-	if ((f & S2SIM_POLF_BBML2) && !(f & S2SIM_POLF_UNSAFE_NO_BBM)) {
+	if (direct) {
 		/* the old block may still be cached: flush it (no fault window) */
-		if (s2sim_flush_vmid_ipa(h, h->split_base, h->split_level) != S2SIM_OK) {
+		if (flush_old_block(h, f) != S2SIM_OK) {
 			fail(h, S2SIM_ENOMEM, "out of memory");
 			return;
 		}
@@ -80,7 +99,7 @@ void s2sim_split_block(struct s2sim_hyp *h, uint64_t ipa, unsigned level,
 
 	s2sim_hyp_charge(h, S2SIM_T_HANDLER,
 			 h->t + s2sim_kvm_cycles(kvm, kvm->cfg->hypervisor.split_cycles));
-	h->split_base = ipa & ~((1ull << (39 - 9 * level)) - 1);
+	h->split_base = ipa & ~(block_size(level) - 1);
 	h->split_level = (uint8_t)level;
 	/* A direct write must keep every page mapped: build the full table. */
 	h->split_lazy = lazy_page_only && !direct;
@@ -97,6 +116,7 @@ void s2sim_split_block(struct s2sim_hyp *h, uint64_t ipa, unsigned level,
 		return;
 	}
 	/* break: the locked invalid PTE, then the broadcast flush */
+	s2sim_check_expect_gone(h, h->split_base, block_size(level));
 	if (s2sim_s2pt_write_entry(kvm->pt, h->split_base, level, S2SIM_PTE_LOCKED) !=
 	    S2SIM_OK) {
 		fail(h, S2SIM_ESIM, "cannot break the block");

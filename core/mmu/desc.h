@@ -175,6 +175,10 @@ struct s2sim_s2ctx {
 	bool ha;              /* VTCR_EL2.HA: hardware Access flag update */
 	bool hd;              /* VTCR_EL2.HD: hardware dirty state (DBM) */
 	bool xnx;             /* FEAT_XNX: XN[0] (bit 53) is meaningful */
+	/* Not architectural: counts the descriptor writes made through
+	 * s2pt (wrapping), so the checker can tell which TLB entries were
+	 * read from the tables before a given write. */
+	uint32_t epoch;
 };
 
 /* Fill `c`, checking the start level suits ipa_bits and that root_pa is

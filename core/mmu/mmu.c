@@ -47,6 +47,8 @@ static void use_entry(struct s2sim_mmu *m, const struct s2sim_tlb_entry *e,
 {
 	unsigned need = write ? S2SIM_TLB_PERM_W : S2SIM_TLB_PERM_R;
 
+	if (e->stale && m->on_stale_use)
+		m->on_stale_use(m->stale_ctx, m->pe, ipa);
 	r->level = e->level;
 	r->pa = e->pa + (ipa - e->ipa);
 	if (e->perms & need) {
@@ -106,6 +108,7 @@ static void walk(struct s2sim_mmu *m, uint64_t ipa, bool write,
 	if (s2sim_tlb_entry_from_walk(&leaf, ipa, m->s1_page_log2, m->ctx->vmid,
 				      S2SIM_TLB_KIND_COMBINED, &e) != S2SIM_OK)
 		return; /* unsupported entry size: translate without caching */
+	e.epoch = m->ctx->epoch;
 	s2sim_tlb_insert(&m->l2, &e, NULL);
 	s2sim_tlb_insert(&m->l1, &e, NULL);
 	if (m->on_install) {
@@ -134,6 +137,13 @@ void s2sim_mmu_access(struct s2sim_mmu *m, uint64_t ipa, bool write,
 	}
 	if (r->outcome == S2SIM_MMU_FAULT)
 		m->stats.faults++;
+}
+
+uint32_t s2sim_mmu_mark_stale(struct s2sim_mmu *m, uint16_t vmid, uint64_t ipa,
+			      uint64_t size, uint32_t epoch)
+{
+	return s2sim_tlb_mark_stale(&m->l1, vmid, ipa, size, epoch) +
+	       s2sim_tlb_mark_stale(&m->l2, vmid, ipa, size, epoch);
 }
 
 /* The level an IPAS2*'s 4-bit TTL names for the 4 KiB granule, or 0 (no

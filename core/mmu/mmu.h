@@ -70,6 +70,10 @@ struct s2sim_mmu {
 	void (*on_install)(void *ctx, uint32_t pe, uint16_t vmid, uint64_t ipa,
 			   unsigned size_log2);
 	void *install_ctx;
+	/* Told of every use of a TLB entry the checker flagged stale
+	 * (s2sim_mmu_mark_stale); may be NULL. */
+	void (*on_stale_use)(void *ctx, uint32_t pe, uint64_t ipa);
+	void *stale_ctx;
 	struct s2sim_mmu_stats stats;
 };
 
@@ -83,6 +87,12 @@ void s2sim_mmu_fini(struct s2sim_mmu *m);
 /* Translate one data access. */
 void s2sim_mmu_access(struct s2sim_mmu *m, uint64_t ipa, bool write,
 		      struct s2sim_mmu_result *r);
+
+/* The checker's marking of both TLBs (s2sim_tlb_mark_stale); returns the
+ * entries it flagged.  The walk cache is not marked: it holds table
+ * descriptors, and a stale one leads to a leaf the next walk re-reads. */
+uint32_t s2sim_mmu_mark_stale(struct s2sim_mmu *m, uint16_t vmid, uint64_t ipa,
+			      uint64_t size, uint32_t epoch);
 
 /* Apply one TLBI to this PE's TLBs and walk cache; returns the number of
  * entries removed. */

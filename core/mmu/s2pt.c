@@ -23,6 +23,7 @@ static void pt_write(struct s2sim_s2pt *pt, uint64_t dpa, uint64_t v)
 	if (pt->on_write)
 		pt->on_write(pt->on_write_ctx, dpa, pt_read(pt, dpa), v);
 	s2sim_physmem_write64(pt->pm, dpa, v);
+	pt->ctx.epoch++;
 }
 
 static uint64_t slot_addr(const struct s2sim_s2pt *pt, uint64_t table,

@@ -61,7 +61,10 @@ struct s2sim_tlb_entry {
 	uint8_t level;    /* stage-2 level of the leaf (TTL-hinted TLBIs) */
 	uint8_t kind;     /* enum s2sim_tlb_kind */
 	uint8_t nt;       /* FEAT_BBML1 nT of the leaf block */
-	uint8_t reserved;
+	uint8_t stale;    /* checker: an invalidation that should have
+			   * removed it completed (s2sim_tlb_mark_stale) */
+	uint32_t epoch;   /* the tables' write epoch its walk read
+			   * (struct s2sim_s2ctx.epoch); checker only */
 };
 
 enum s2sim_tlb_outcome {
@@ -187,6 +190,15 @@ uint32_t s2sim_tlb_inv_vmid(struct s2sim_tlb *t, uint16_t vmid,
 			    unsigned kinds);
 /* Every entry (ALLE1). */
 uint32_t s2sim_tlb_inv_all(struct s2sim_tlb *t, unsigned kinds);
+
+/* The architecture checker, not an architectural operation: flag the
+ * entries of `vmid` overlapping [base, base + len) whose walk read the
+ * tables at or before write epoch `epoch` (they cache a translation the
+ * hypervisor has since changed and whose maintenance has completed).  A
+ * later use of a flagged entry is a stale-translation finding.  Returns
+ * how many entries it flagged. */
+uint32_t s2sim_tlb_mark_stale(struct s2sim_tlb *t, uint16_t vmid,
+			      uint64_t base, uint64_t len, uint32_t epoch);
 
 /* Visit each valid entry (tests, checker, snoop-filter audits). */
 typedef void (*s2sim_tlb_visit_fn)(void *ctx, const struct s2sim_tlb_entry *e);

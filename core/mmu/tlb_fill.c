@@ -56,6 +56,7 @@ int s2sim_tlb_entry_from_walk(const struct s2sim_tlb_walk_leaf *leaf,
 	out->level = leaf->level;
 	out->kind = (uint8_t)kind;
 	out->nt = leaf->nt;
-	out->reserved = 0;
+	out->stale = 0;
+	out->epoch = 0; /* the caller stamps the tables' epoch */
 	return S2SIM_OK;
 }

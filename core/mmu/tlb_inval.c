@@ -125,3 +125,41 @@ uint32_t s2sim_tlb_inv_all(struct s2sim_tlb *t, unsigned kinds)
 
 	return account(t, sweep(t, &p));
 }
+
+/* --- the checker's stale marking (not an invalidation: nothing is freed,
+ * the statistics do not move) --- */
+
+struct stale_ctx {
+	struct inv_pred p;
+	uint32_t epoch;
+	uint32_t marked;
+};
+
+static void mark_slot(struct s2sim_tlb *t, uint32_t slot, void *ctx)
+{
+	struct stale_ctx *sc = ctx;
+	struct s2sim_tlb_entry *e = &t->ent[slot];
+
+	/* wrap-safe "read at or before the epoch" */
+	if (!pred_match(&sc->p, e) || (int32_t)(e->epoch - sc->epoch) > 0)
+		return;
+	if (!e->stale)
+		sc->marked++;
+	e->stale = 1;
+}
+
+uint32_t s2sim_tlb_mark_stale(struct s2sim_tlb *t, uint16_t vmid,
+			      uint64_t base, uint64_t len, uint32_t epoch)
+{
+	struct stale_ctx sc = {
+		.p = { .lo = base, .vmid = vmid, .kinds = S2SIM_TLB_F_BOTH },
+		.epoch = epoch,
+	};
+
+	if (len == 0)
+		return 0;
+	sc.p.hi = base + len < base ? UINT64_MAX : base + len;
+	tlb_scan_range(t, classes_of(t, S2SIM_TLB_F_BOTH), sc.p.lo, sc.p.hi,
+		       mark_slot, &sc);
+	return sc.marked;
+}

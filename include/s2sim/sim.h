@@ -44,8 +44,9 @@ S2SIM_API void s2sim_sim_set_progress(s2sim_sim *sim, s2sim_progress_fn fn,
 S2SIM_API s2sim_time_ps s2sim_sim_time(const s2sim_sim *sim);
 S2SIM_API s2sim_stats *s2sim_sim_stats(s2sim_sim *sim);
 
-/* The i-th architecture-checker finding kept (the first 64; every finding
- * is counted in check.findings.*), as one line; NULL past the end. */
+/* The i-th architecture-checker finding kept (the first 16 of each class,
+ * in the order found; every finding is counted in check.findings.*), as
+ * one line; NULL past the end. */
 S2SIM_API const char *s2sim_sim_finding(s2sim_sim *sim, uint32_t i);
 
 /* Write stats.json, timeline.csv and config.yaml into `dir` (created if

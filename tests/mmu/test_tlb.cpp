@@ -1081,3 +1081,50 @@ TEST(TlbSizeClass, Table)
 }
 
 } // namespace
+
+// The checker's stale marking flags exactly the entries of the VMID that
+// overlap the range and were read at or before the epoch, in any set, and
+// a flagged entry stays flagged when it is looked up again.
+TEST(TlbStaleMark, FlagsOnlyOldOverlappingEntriesOfTheVmid)
+{
+	Tlb t(1280, 5, S2SIM_REPL_LRU);
+	struct Case { uint16_t vmid; uint64_t ipa; unsigned size; uint32_t epoch; bool flag; };
+	const Case cases[] = {
+		{ 1, 2 * MiB, 12, 5, true },             // inside, old
+		{ 1, 2 * MiB + 0x1ff000, 12, 7, true },  // last page, read at the epoch
+		{ 1, 2 * MiB + 0x1000, 12, 8, false },   // inside, read after the change
+		{ 1, 4 * MiB, 12, 1, false },            // just past the range
+		{ 2, 2 * MiB + 0x2000, 12, 1, false },   // another VMID
+		{ 1, 0, 21 + 9, 3, true },               // a 1 GiB entry overlapping it
+	};
+	for (const Case &c : cases) {
+		s2sim_tlb_entry e = make_entry(c.vmid, c.ipa, c.size);
+		e.epoch = c.epoch;
+		ASSERT_GE(s2sim_tlb_insert(&t.t, &e, nullptr), 0);
+	}
+	EXPECT_EQ(s2sim_tlb_mark_stale(&t.t, 1, 2 * MiB, 2 * MiB, 7), 3u);
+	EXPECT_EQ(s2sim_tlb_mark_stale(&t.t, 1, 2 * MiB, 2 * MiB, 7), 0u)
+		<< "already flagged entries are not counted twice";
+	for (const s2sim_tlb_entry &e : t.contents()) {
+		bool want = false;
+		for (const Case &c : cases)
+			if (c.vmid == e.vmid && c.ipa == e.ipa && c.size == e.size)
+				want = c.flag;
+		EXPECT_EQ(e.stale != 0, want) << std::hex << e.ipa;
+	}
+	s2sim_tlb_entry out{};
+	ASSERT_NE(s2sim_tlb_lookup(&t.t, 1, 2 * MiB + 0x1ff000, S2SIM_TLB_KIND_COMBINED, &out),
+		  S2SIM_TLB_MISS);
+	EXPECT_EQ(out.stale, 1);
+	EXPECT_EQ(t.t.stats.invalidations, 0u) << "marking is not an invalidation";
+}
+
+// Epochs wrap: "at or before" is a wrap-safe comparison.
+TEST(TlbStaleMark, EpochComparisonWraps)
+{
+	Tlb t(48, 48, S2SIM_REPL_LRU);
+	s2sim_tlb_entry e = make_entry(1, 0x1000, 12);
+	e.epoch = 0xfffffff0u;
+	ASSERT_GE(s2sim_tlb_insert(&t.t, &e, nullptr), 0);
+	EXPECT_EQ(s2sim_tlb_mark_stale(&t.t, 1, 0, 1 * GiB, 0x10u), 1u);
+}
