@@ -521,11 +521,12 @@ def sensitivity(args):
     outdir = os.path.join(args.out, "sensitivity")
     os.makedirs(outdir, exist_ok=True)
     t0 = time.time()
-    errs = run_all(args.s2sim, allpts, outdir, args.jobs, args.quiet)
+    errs = {} if args.collect_only else run_all(args.s2sim, allpts, outdir, args.jobs, args.quiet)
     verdicts = {}
+    loaded = load(outdir, allpts)
     for tag, k, vs in variants:
         prefix = tag.replace("=", "_") + "/"
-        sub = {n[len(prefix):]: c for n, c in load(outdir, allpts).items() if n.startswith(prefix)}
+        sub = {n[len(prefix):]: c for n, c in loaded.items() if n.startswith(prefix)}
         if len(sub) < len(base_pts):
             continue  # not finished (the study is resumable: run it again)
         t = Table()
@@ -572,6 +573,8 @@ def main():
     ap.add_argument("--mode", choices=["full", "tiny"], default="full")
     ap.add_argument("--sensitivity", action="store_true")
     ap.add_argument("--no-plots", action="store_true")
+    ap.add_argument("--collect-only", action="store_true",
+                    help="with --sensitivity: summarise the finished variants, run nothing")
     ap.add_argument("--quiet", action="store_true")
     args = ap.parse_args()
     if not args.s2sim:
