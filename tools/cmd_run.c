@@ -14,7 +14,8 @@
 #include "tools/run_report.h"
 
 static const char run_usage[] =
-	"usage: s2sim run [CONFIG.yaml] [--set KEY=VALUE]... [--out DIR] [--quiet]\n"
+	"usage: s2sim run [CONFIG.yaml] [--set KEY=VALUE]... [--out DIR]\n"
+	"                 [--trace-window W] [--quiet]\n"
 	"\n"
 	"Run one simulation.  CONFIG defaults to configs/t2a-48.yaml (the\n"
 	"48-vCPU Ampere Altra dirty-logging scenario).  Every key of the\n"
@@ -22,7 +23,10 @@ static const char run_usage[] =
 	"\n"
 	"  --set KEY=VALUE  override one configuration key (repeatable)\n"
 	"  --out DIR        output directory (default s2sim-out); receives\n"
-	"                   stats.json, timeline.csv and config.yaml\n"
+	"                   stats.json, timeline.csv, config.yaml and trace.json\n"
+	"  --trace-window W trace.json's window (= --set sim.trace_window=W):\n"
+	"                   auto (default: 2 ms from the first write-protection),\n"
+	"                   auto:LEN, START:END in simulated s (10ms:12ms), off\n"
 	"  --quiet          print nothing but errors\n"
 	"\n"
 	"exit codes: 0 ok, 1 internal or output error, 2 usage, 3 bad input,\n"
@@ -32,7 +36,30 @@ struct run_opts {
 	struct cli_config_opts cfg;
 	const char *out;
 	int quiet;
+	char trace_set[160];     /* --trace-window as a --set */
 };
+
+/* --trace-window W: a --set of sim.trace_window, in order with the
+ * others, quoted so that "0.1:" stays a YAML string. */
+static int take_trace_window(struct run_opts *o, const char *w)
+{
+	const char **n;
+
+	if (strchr(w, '\'') || (size_t)snprintf(o->trace_set, sizeof(o->trace_set),
+						"sim.trace_window='%s'", w) >=
+					       sizeof(o->trace_set)) {
+		cli_error("run", "--trace-window: bad window '%s'", w);
+		return -1;
+	}
+	n = realloc(o->cfg.sets, (size_t)(o->cfg.nsets + 1) * sizeof(*n));
+	if (!n) {
+		cli_error("run", "out of memory");
+		return -1;
+	}
+	o->cfg.sets = n;
+	o->cfg.sets[o->cfg.nsets++] = o->trace_set;
+	return 0;
+}
 
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
@@ -48,6 +75,9 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 			return -1;
 		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
 			o->out = argv[++i];
+		} else if (!strcmp(argv[i], "--trace-window") && i + 1 < argc) {
+			if (take_trace_window(o, argv[++i]) != 0)
+				return EXIT_S2SIM_USAGE;
 		} else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q")) {
 			o->quiet = 1;
 		} else if (argv[i][0] != '-' && !o->cfg.path) {

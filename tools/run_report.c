@@ -4,6 +4,7 @@
  * time went, and the checker's findings.  Read from the statistics only,
  * so it shows exactly what stats.json holds.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -118,6 +119,25 @@ static void print_findings(s2sim_sim *sim, s2sim_stats *st)
 		printf("    %s\n", line);
 }
 
+/* Whether trace.json was written (sim.trace_window not off). */
+static bool has_trace(s2sim_stats *st)
+{
+	uint64_t n;
+
+	return s2sim_stats_get(st, "trace.events", &n) == S2SIM_OK;
+}
+
+static void print_trace(s2sim_stats *st)
+{
+	if (!has_trace(st))
+		return;
+	printf("  trace.json             %llu events, %.6f s to %.6f s%s "
+	       "(ui.perfetto.dev)\n", (unsigned long long)get(st, "trace.events"),
+	       (double)get(st, "trace.window_start_ps") * 1e-12,
+	       (double)get(st, "trace.window_end_ps") * 1e-12,
+	       get(st, "trace.truncated") ? ", TRUNCATED at sim.trace_max_events" : "");
+}
+
 void s2sim_print_run_report(s2sim_sim *sim, const char *cfg_path,
 			    const char *policy, const char *out, double host_s)
 {
@@ -154,5 +174,7 @@ void s2sim_print_run_report(s2sim_sim *sim, const char *cfg_path,
 	print_findings(sim, st);
 	printf("  host time              %.2f s (%.2f M guest accesses/s)\n", host_s,
 	       host_s > 0 ? (double)acc / host_s * 1e-6 : 0.0);
-	printf("  outputs                %s/{stats.json,timeline.csv,config.yaml}\n", out);
+	printf("  outputs                %s/{stats.json,timeline.csv,config.yaml%s}\n",
+	       out, has_trace(st) ? ",trace.json" : "");
+	print_trace(st);
 }

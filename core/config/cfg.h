@@ -141,6 +141,8 @@ struct s2sim_cfg {
 		uint64_t seed;          /* model randomness (replacement) */
 		uint64_t quantum_ns;    /* temporal-decoupling quantum */
 		uint64_t timeline_interval_us;
+		char trace_window[64];  /* trace.json: trace_window.h */
+		uint64_t trace_max_events;
 	} sim;
 };
 

@@ -412,6 +412,15 @@ static const struct s2sim_cfg_key schema[] = {
 	  CFG_FIELD(sim.timeline_interval_us), .min = 1,
 	  .max = 1000000000000ull, .def = "1000", .unit = "us",
 	  .doc = "Interval of the per-interval timelines (timeline.csv)." },
+	{ .path = "sim.trace_window", .type = S2SIM_CFG_STRING,
+	  CFG_FIELD(sim.trace_window), .def = "auto", .unit = "s",
+	  .doc = "Time window of trace.json, the Perfetto / Chrome trace of per-vCPU activity (docs/trace-viewer.md): "
+		 "off; auto = 2 ms from the first write-protection by dirty logging (the run's first 2 ms if there is none); "
+		 "auto:LEN; or START:END in simulated seconds, units s, ms, us, ns allowed (100ms:102ms), END may be empty." },
+	{ .path = "sim.trace_max_events", .type = S2SIM_CFG_U64,
+	  CFG_FIELD(sim.trace_max_events), .min = 1, .max = 100000000,
+	  .def = "200000", .unit = "events",
+	  .doc = "Most events trace.json holds; past it the window ends earlier, where the trace is still complete, marked truncated (otherData and a 'trace truncated' event)." },
 };
 
 static const struct s2sim_cfg_section sections[] = {
@@ -430,7 +439,7 @@ static const struct s2sim_cfg_section sections[] = {
 		    "clock come from platform.pes and platform.cpu_mhz." },
 	{ "workload", "The guest: the dirty_log_perf_test / memstress "
 		      "generator's parameters, or a trace file." },
-	{ "sim", "The simulator itself: seeds and time steps." },
+	{ "sim", "The simulator itself: seeds, time steps and the trace window." },
 };
 
 const struct s2sim_cfg_key *s2sim_cfg_schema(size_t *count)

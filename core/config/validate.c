@@ -13,6 +13,7 @@
 #include <s2sim/fabric.h>
 
 #include "core/config/config_handle.h"
+#include "core/config/trace_window.h"
 #include "core/config/value.h"
 
 #define KiB 1024ull
@@ -423,6 +424,19 @@ static int check_addr_filter(s2sim_config *cfg)
 		    "%s is not a power of two from 4KiB to 1TiB", a);
 }
 
+/* sim.trace_window: a single key, but free text, so checked here. */
+static int check_trace_window(s2sim_config *cfg)
+{
+	const char *const none[] = { NULL };
+	struct s2sim_trace_window w;
+	char why[256];
+
+	if (s2sim_trace_window_parse(cfg->values.sim.trace_window, &w, why,
+				     sizeof(why)) == 0)
+		return S2SIM_OK;
+	return fail(cfg, "sim.trace_window", none, "%s", why);
+}
+
 int s2sim_config_validate(s2sim_config *cfg)
 {
 	int (*const rules[])(s2sim_config *) = {
@@ -434,7 +448,7 @@ int s2sim_config_validate(s2sim_config *cfg)
 		check_ipa_space,       check_trace,
 		check_policy_features, check_eager_split,
 		check_vmm_pe,          check_mesh,
-		check_addr_filter,
+		check_addr_filter,     check_trace_window,
 	};
 
 	if (!cfg)

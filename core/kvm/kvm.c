@@ -25,7 +25,17 @@ void s2sim_hyp_charge(struct s2sim_hyp *h, enum s2sim_time_bucket b,
 	if (until <= h->t)
 		return;
 	h->acct[b] += until - h->t;
+	/* tracing off: one well-predicted branch on the handler paths */
+	if (h->kvm->span)
+		h->kvm->span(h->kvm->span_ctx, h->pe, h->is_vmm, b, h->t, until);
 	h->t = until;
+}
+
+void s2sim_kvm_set_span_hook(struct s2sim_kvm *kvm, s2sim_kvm_span_fn fn,
+			     void *ctx)
+{
+	kvm->span = fn;
+	kvm->span_ctx = ctx;
 }
 
 void s2sim_kvm_fail(struct s2sim_kvm *kvm, int rc)

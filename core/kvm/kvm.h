@@ -141,6 +141,15 @@ int s2sim_kvm_vmm(struct s2sim_kvm *kvm, const s2sim_record *rec,
 void s2sim_kvm_set_trace(struct s2sim_kvm *kvm, s2sim_kvm_trace_fn fn,
 			 void *ctx);
 
+/* Hypervisor code on PE `pe` (the VMM thread when `vmm`) spent [from,
+ * until) in bucket `b`: every interval charged to a time bucket, in order
+ * per PE.  For the Perfetto trace (core/run/chrome_trace.h); NULL: none. */
+typedef void (*s2sim_kvm_span_fn)(void *ctx, uint32_t pe, bool vmm,
+				  enum s2sim_time_bucket b, s2sim_time_ps from,
+				  s2sim_time_ps until);
+void s2sim_kvm_set_span_hook(struct s2sim_kvm *kvm, s2sim_kvm_span_fn fn,
+			     void *ctx);
+
 /* Where the hypervisor's TLB maintenance goes.  By default straight to the
  * fabric (s2sim_fabric_tlbi / _dsb_ish / _barrier, same contracts); the
  * SystemC model (model/) routes it over TLM instead, and then reports each

@@ -100,6 +100,8 @@ struct s2sim_kvm {
 	struct s2sim_kvm_stats stats;
 	s2sim_kvm_trace_fn trace;
 	void *trace_ctx;
+	s2sim_kvm_span_fn span;   /* time intervals, for trace.json */
+	void *span_ctx;
 	uint32_t writer_pe;       /* PE whose handler is writing descriptors */
 	struct s2sim_finding findings[S2SIM_MAX_FINDINGS_KEPT];
 	uint32_t nfindings;

@@ -101,12 +101,16 @@ static void release_all(void *ctx, s2sim_time_ps t)
 	sim->records++;
 	sim->barrier_pending = false;
 	sim->nparked = 0;
+	if (sim->ctrace)
+		s2sim_ct_vmm_end(sim->ctrace, t);
 	for (uint32_t i = 0; i < sim->nvcpus; i++) {
 		struct s2sim_vcpu *v = &sim->vcpus[i];
 
 		v->parked = false;
 		if (t > v->local)
 			v->time[S2SIM_T_BARRIER] += t - v->local;
+		if (sim->ctrace)
+			s2sim_ct_slice(sim->ctrace, i, S2SIM_T_BARRIER, v->local, t);
 		v->local = t;
 		rc = s2sim_vcpu_schedule(v);
 		if (rc != S2SIM_OK) {

@@ -127,9 +127,15 @@ static int build_hypervisor(struct s2sim_sim *sim)
 			sim->machine.mmu[i].on_install = note_install;
 			sim->machine.mmu[i].install_ctx = sim->fabric;
 		}
-	return s2sim_kvm_create(&sim->kvm, sim->cfg, sim->eng, sim->fabric,
-				sim->stats, &sim->machine.pt, sim->machine.mmu,
-				sim->nvcpus, &sim->err);
+	rc = s2sim_kvm_create(&sim->kvm, sim->cfg, sim->eng, sim->fabric,
+			      sim->stats, &sim->machine.pt, sim->machine.mmu,
+			      sim->nvcpus, &sim->err);
+	if (rc == S2SIM_OK)
+		rc = s2sim_ct_create(&sim->ctrace, sim->cfg, sim->nvcpus, sim->stats,
+				     &sim->err);
+	if (rc == S2SIM_OK && sim->ctrace)
+		s2sim_ct_attach_kvm(sim->ctrace, sim->kvm);
+	return rc;
 }
 
 static int sim_build(struct s2sim_sim *sim)
@@ -195,6 +201,7 @@ void s2sim_sim_destroy(s2sim_sim *sim)
 	for (uint32_t i = 0; sim->vcpus && i < sim->nvcpus; i++)
 		s2sim_aq_free(&sim->vcpus[i].queue);
 	free(sim->vcpus);
+	s2sim_ct_destroy(sim->ctrace);
 	s2sim_kvm_destroy(sim->kvm);
 	s2sim_fabric_destroy(sim->fabric);
 	if (sim->machine_ready)
@@ -230,6 +237,8 @@ static int sim_finalize(struct s2sim_sim *sim)
 	}
 	s2sim_machine_sum(&sim->machine);
 	s2sim_fabric_stats_flush(sim->fabric);
+	if (sim->ctrace)
+		s2sim_ct_finish(sim->ctrace);
 	for (uint32_t i = 0; i < sim->nphases && rc == S2SIM_OK; i++) {
 		struct s2sim_phase_time *p = &sim->phases[i];
 		char base[48];
@@ -395,6 +404,23 @@ static int write_one(struct s2sim_sim *sim, const char *dir, const char *file,
 	return S2SIM_OK;
 }
 
+/* trace.json, unless sim.trace_window is off. */
+static int write_trace(struct s2sim_sim *sim, const char *dir)
+{
+	const struct s2sim_cfg *c = sim->cfg;
+	struct s2sim_ct_meta m = { .policy = c->hypervisor.policy,
+				   .platform = c->platform.name,
+				   .seed = c->sim.seed,
+				   .end_ps = sim->end_time_ps };
+	char path[4096];
+
+	if (!sim->ctrace)
+		return S2SIM_OK;
+	if ((size_t)snprintf(path, sizeof(path), "%s/trace.json", dir) >= sizeof(path))
+		return s2sim_err(&sim->err, S2SIM_EINPUT, "%s: path too long", dir);
+	return s2sim_ct_write(sim->ctrace, &m, path, &sim->err);
+}
+
 int s2sim_sim_write_outputs(s2sim_sim *sim, const char *dir)
 {
 	int rc;
@@ -402,7 +428,9 @@ int s2sim_sim_write_outputs(s2sim_sim *sim, const char *dir)
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
 		return s2sim_err(&sim->err, S2SIM_EIO, "%s: cannot create: %s",
 				 dir, strerror(errno));
-	rc = write_one(sim, dir, "config.yaml", 2);
+	rc = write_trace(sim, dir);
+	if (rc == S2SIM_OK)
+		rc = write_one(sim, dir, "config.yaml", 2);
 	if (rc == S2SIM_OK)
 		rc = write_one(sim, dir, "timeline.csv", 1);
 	if (rc == S2SIM_OK)

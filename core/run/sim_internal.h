@@ -20,6 +20,7 @@
 
 #include "core/config/cfg.h"
 #include "core/run/access_queue.h"
+#include "core/run/chrome_trace.h"
 #include "core/kvm/kvm.h"
 #include "core/run/machine.h"
 #include "core/util/errbuf.h"
@@ -68,6 +69,7 @@ struct s2sim_sim {
 	bool machine_ready;
 	s2sim_fabric *fabric;
 	struct s2sim_kvm *kvm;
+	struct s2sim_ctrace *ctrace; /* trace.json; NULL when off */
 
 	uint32_t nvcpus;
 	struct s2sim_vcpu *vcpus;

@@ -37,6 +37,32 @@ static void timeline_count(struct s2sim_vcpu *v, s2sim_time_ps t)
 	v->tl_count++;
 }
 
+/* trace.json: an access that translated, from `start` to v->local.  A
+ * TLB miss's walk is a slice of its own; a hit's lookup counts as guest
+ * time, so that a run of hits stays one "guest" slice. */
+static void trace_access(struct s2sim_vcpu *v, const struct s2sim_mmu_result *r,
+			 s2sim_time_ps start)
+{
+	struct s2sim_ctrace *tr = v->sim->ctrace;
+
+	if (r->where == 3) {
+		s2sim_ct_slice(tr, v->id, S2SIM_T_WALK, start, start + r->latency_ps);
+		start += r->latency_ps;
+	}
+	s2sim_ct_slice(tr, v->id, S2SIM_T_GUEST, start, v->local);
+}
+
+/* trace.json: the translation that aborted, then the fault begins. */
+static void trace_abort(struct s2sim_vcpu *v, const struct s2sim_pending_access *a,
+			const struct s2sim_mmu_result *r, s2sim_time_ps start)
+{
+	struct s2sim_ctrace *tr = v->sim->ctrace;
+
+	s2sim_ct_slice(tr, v->id, r->where == 3 ? S2SIM_T_WALK : S2SIM_T_GUEST,
+		       start, v->local);
+	s2sim_ct_fault_begin(tr, v->id, v->local, a->ipa, a->write, r);
+}
+
 /* The hypervisor finished this vCPU's abort at `t`: back into the guest,
  * which retries the access. */
 static void fault_done(void *ctx, s2sim_time_ps t)
@@ -44,6 +70,8 @@ static void fault_done(void *ctx, s2sim_time_ps t)
 	struct s2sim_vcpu *v = ctx;
 	int rc;
 
+	if (v->sim->ctrace)
+		s2sim_ct_fault_end(v->sim->ctrace, v->id, t);
 	v->in_fault = false;
 	v->local = t;
 	rc = s2sim_vcpu_schedule(v);
@@ -58,13 +86,15 @@ static int run_access(struct s2sim_vcpu *v, const struct s2sim_pending_access *a
 {
 	struct s2sim_sim *sim = v->sim;
 	struct s2sim_mmu_result r;
-	s2sim_time_ps guest = access_cost(sim, a);
+	s2sim_time_ps guest = access_cost(sim, a), start = v->local;
 	int rc;
 
 	s2sim_mmu_access(&sim->machine.mmu[v->id], a->ipa, a->write, &r);
 	v->time[S2SIM_T_WALK] += r.latency_ps;
 	v->local += r.latency_ps;
 	if (r.outcome != S2SIM_MMU_OK) {
+		if (sim->ctrace)
+			trace_abort(v, a, &r, start);
 		v->in_fault = true;
 		rc = s2sim_kvm_guest_abort(sim->kvm, v->id, v->local, a->ipa,
 					   a->write, &r, v->time, fault_done, v);
@@ -74,6 +104,8 @@ static int run_access(struct s2sim_vcpu *v, const struct s2sim_pending_access *a
 	}
 	v->time[S2SIM_T_GUEST] += guest;
 	v->local += guest;
+	if (sim->ctrace) /* off: one predictable branch per access */
+		trace_access(v, &r, start);
 	v->accesses++;
 	v->instructions += a->delta;
 	if (a->write)

@@ -57,6 +57,10 @@ int s2sim_vmm_apply(struct s2sim_sim *sim, const s2sim_record *rec,
 	int rc;
 
 	sim->vmm_events++;
+	if (sim->ctrace && rec->kind == S2SIM_REC_PHASE)
+		s2sim_ct_phase(sim->ctrace, rec->delta, t);
+	else if (sim->ctrace)
+		s2sim_ct_vmm_begin(sim->ctrace, rec, t);
 	if (rec->kind == S2SIM_REC_PHASE) {
 		rc = phase_begin(sim, rec->delta, t);
 		if (rc == S2SIM_OK)

@@ -155,3 +155,29 @@ TEST(Cli, TraceErrorsExitThree)
 	EXPECT_EQ(r.code, 3);
 	EXPECT_NE(r.out.find("bad.s2t"), std::string::npos) << r.out;
 }
+
+// --trace-window: trace.json in the output directory, its window as
+// asked, named in the report; off writes none; a bad window is bad input.
+TEST(Cli, RunTraceWindow)
+{
+	std::string d = tmpdir("trace-window");
+	Result r = run("run " + kSmall + " --trace-window 0: --out " + d + "/on");
+	ASSERT_EQ(r.code, 0) << r.out;
+	EXPECT_NE(r.out.find("trace.json"), std::string::npos) << r.out;
+	json_error_t e;
+	json_t *root = json_load_file((d + "/on/trace.json").c_str(), 0, &e);
+	ASSERT_NE(root, nullptr) << e.text;
+	json_t *other = json_object_get(root, "otherData");
+	EXPECT_EQ(json_number_value(json_object_get(other, "window_start_us")), 0.0);
+	EXPECT_GT(json_array_size(json_object_get(root, "traceEvents")), 10u);
+	json_decref(root);
+
+	r = run("run " + kSmall + " --trace-window off --out " + d + "/off");
+	ASSERT_EQ(r.code, 0) << r.out;
+	EXPECT_FALSE(std::ifstream(d + "/off/trace.json").good());
+	EXPECT_TRUE(std::ifstream(d + "/off/stats.json").good());
+
+	r = run("run " + kSmall + " --trace-window 5:3 --out " + d + "/bad");
+	EXPECT_EQ(r.code, 3) << r.out;
+	EXPECT_NE(r.out.find("sim.trace_window"), std::string::npos) << r.out;
+}
