@@ -3,6 +3,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,57 @@ static int no_second_document(struct s2sim_yaml_doc *yd, const char *label,
 			 label);
 }
 
+/* Length of the UTF-8 sequence at `p` (1..4), or 0 if it is not valid
+ * (a stray continuation byte, a truncated or overlong sequence, a
+ * surrogate or a code point past U+10FFFF). */
+static size_t utf8_len(const unsigned char *p)
+{
+	unsigned c = p[0], need, min;
+	uint32_t cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF)
+		need = 1, min = 0x80, cp = c & 0x1F;
+	else if (c >= 0xE0 && c <= 0xEF)
+		need = 2, min = 0x800, cp = c & 0x0F;
+	else if (c >= 0xF0 && c <= 0xF4)
+		need = 3, min = 0x10000, cp = c & 0x07;
+	else
+		return 0;
+	for (unsigned i = 1; i <= need; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3F);
+	}
+	if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return need + 1;
+}
+
+/* YAML text must be UTF-8; libfyaml 0.7 loops forever on some invalid
+ * sequences (in a directive line), so check before parsing. */
+static int check_utf8(const char *text, const char *label, int with_line,
+		      struct s2sim_errbuf *err)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	int line = 1;
+
+	while (*p) {
+		size_t n = utf8_len(p);
+
+		if (n == 0 && with_line)
+			return s2sim_err(err, S2SIM_EINPUT, "%s:%d: not valid UTF-8 "
+					 "(byte 0x%02x)", label, line, *p);
+		if (n == 0)
+			return s2sim_err(err, S2SIM_EINPUT, "%s: not valid UTF-8 "
+					 "(byte 0x%02x)", label, *p);
+		line += *p == '\n';
+		p += n;
+	}
+	return S2SIM_OK;
+}
+
 /* Parse yd->text into yd->doc (NULL for an empty stream). */
 static int parse(struct s2sim_yaml_doc *yd, const char *label, int with_line,
 		 struct s2sim_errbuf *err)
@@ -151,6 +203,12 @@ static int parse(struct s2sim_yaml_doc *yd, const char *label, int with_line,
 	 * FYPCF_RESOLVE_DOCUMENT, which rejects duplicates without a path. */
 	pcfg.flags = FYPCF_QUIET | FYPCF_ALLOW_DUPLICATE_KEYS;
 	pcfg.diag = diag;
+	rc = check_utf8(yd->text, label, with_line, err);
+	if (rc != S2SIM_OK) {
+		if (diag)
+			fy_diag_destroy(diag);
+		return rc;
+	}
 	yd->fyp = diag ? fy_parser_create(&pcfg) : NULL;
 	if (!yd->fyp || fy_parser_set_string(yd->fyp, yd->text, strlen(yd->text)))
 		rc = s2sim_err(err, S2SIM_ENOMEM, "out of memory");
