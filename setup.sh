@@ -14,9 +14,11 @@ cd "$(dirname "$0")"
 PKGS="build-essential cmake ninja-build pkg-config python3 libfyaml-dev \
 libjansson-dev libzstd-dev libsystemc-dev libgtest-dev python3-matplotlib"
 
-# The test run also starts a single-node Slurm (tests/sweep/slurm_test.sh)
-# and checks the GNU parallel job list.
-TEST_PKGS="slurmctld slurmd slurm-client parallel"
+# The test run also starts a single-node Slurm (tests/sweep/slurm_test.sh),
+# checks the GNU parallel job list, runs valgrind memcheck on a small case
+# (tests/hardening/memcheck.sh) and builds the libFuzzer harnesses with
+# clang (docs/fuzzing.md; libFuzzer's runtime is only a Recommends of clang).
+TEST_PKGS="slurmctld slurmd slurm-client parallel valgrind clang libclang-rt-14-dev"
 
 install_missing() {
 	missing=""
@@ -60,11 +62,20 @@ test)
 	install_missing
 	build build-asan Debug -DS2SIM_SANITIZE=ON -DS2SIM_BUILD_BENCH=OFF
 	build build RelWithDebInfo
-	asan_rc=0
+	# The fuzzers (clang, libFuzzer + ASan + UBSan): only the library and
+	# the three harnesses; ctest -L fuzz runs a 20 s smoke run of each.
+	# Warnings are enforced by the gcc builds above, not here.
+	WERROR=OFF build build-fuzz Debug -DCMAKE_C_COMPILER=clang \
+		-DCMAKE_CXX_COMPILER=clang++ "-DCMAKE_C_FLAGS_DEBUG=-g -O1" \
+		-DS2SIM_FUZZ=ON -DS2SIM_BUILD_TESTS=OFF -DS2SIM_WITH_SYSTEMC=OFF \
+		-DS2SIM_BUILD_BENCH=OFF
+	asan_rc=0 fuzz_rc=0
 	ctest --test-dir build-asan -j "$JOBS" --output-on-failure || asan_rc=$?
-	echo "setup.sh: the summary below is the normal build; the ASan+UBSan build's is above"
+	ctest --test-dir build-fuzz -j "$JOBS" -L fuzz --output-on-failure || fuzz_rc=$?
+	echo "setup.sh: the summary below is the normal build; the ASan+UBSan and fuzz builds' are above"
 	ctest --test-dir build -j "$JOBS" --output-on-failure
-	exit "$asan_rc"
+	[ "$asan_rc" -eq 0 ] || exit "$asan_rc"
+	exit "$fuzz_rc"
 	;;
 bench)
 	install_missing

@@ -12,6 +12,7 @@
 
 #include "tools/cli.h"
 #include "tools/run_report.h"
+#include "tools/run_signal.h"
 
 static const char run_usage[] =
 	"usage: s2sim run [CONFIG.yaml] [--set KEY=VALUE]... [--out DIR]\n"
@@ -29,8 +30,12 @@ static const char run_usage[] =
 	"                   auto:LEN, START:END in simulated s (10ms:12ms), off\n"
 	"  --quiet          print nothing but errors\n"
 	"\n"
+	"SIGINT or SIGTERM stops the run at the next safe point and writes a\n"
+	"partial result (stats.partial.json, timeline.partial.csv); a second\n"
+	"signal exits at once.\n"
+	"\n"
 	"exit codes: 0 ok, 1 internal or output error, 2 usage, 3 bad input,\n"
-	"4 simulation error.\n";
+	"4 simulation error, 130 / 143 stopped by SIGINT / SIGTERM.\n";
 
 struct run_opts {
 	struct cli_config_opts cfg;
@@ -118,6 +123,20 @@ static void show_progress(void *ctx, const s2sim_progress *p)
 	fflush(stdout);
 }
 
+/* Stopped by a signal: write the partial result; 128 + the signal. */
+static int run_stopped(const struct run_opts *o, s2sim_sim *sim)
+{
+	int sig = run_signal_received();
+
+	if (s2sim_sim_write_outputs(sim, o->out) != S2SIM_OK) {
+		cli_error("run", "%s", s2sim_sim_errmsg(sim));
+		return EXIT_S2SIM_INTERNAL;
+	}
+	cli_error("run", "interrupted by %s: %s; partial result in %s/stats.partial.json",
+		  run_signal_name(sig), s2sim_sim_errmsg(sim), o->out);
+	return run_signal_exit_code(sig);
+}
+
 static int run_sim(const struct run_opts *o, s2sim_config *cfg)
 {
 	s2sim_sim *sim = NULL;
@@ -127,9 +146,15 @@ static int run_sim(const struct run_opts *o, s2sim_config *cfg)
 	if (rc == S2SIM_OK && !o->quiet && isatty(STDOUT_FILENO))
 		s2sim_sim_set_progress(sim, show_progress, NULL, 0.5);
 	if (rc == S2SIM_OK) {
+		s2sim_sim_set_stop_flag(sim, run_signal_flag());
 		rc = s2sim_sim_run(sim);
 		if (!o->quiet && isatty(STDOUT_FILENO))
 			printf("\r%80s\r", "");
+	}
+	if (rc == S2SIM_EINTR) {
+		rc = run_stopped(o, sim);
+		s2sim_sim_destroy(sim);
+		return rc;
 	}
 	if (rc != S2SIM_OK) {
 		cli_error("run", "%s", s2sim_sim_errmsg(sim));
@@ -159,10 +184,13 @@ int s2sim_cmd_run(int argc, char **argv)
 	s2sim_config *cfg = NULL;
 	int rc = parse_run(argc, argv, &o);
 
-	if (rc == EXIT_S2SIM_OK)
+	if (rc == EXIT_S2SIM_OK) {
+		run_signal_install();
 		rc = cli_load_config("run", &o.cfg, &cfg);
+	}
 	if (rc == EXIT_S2SIM_OK)
 		rc = run_sim(&o, cfg);
+	run_signal_restore();
 	s2sim_config_destroy(cfg);
 	free(o.cfg.sets);
 	return rc < 0 ? EXIT_S2SIM_OK : rc;

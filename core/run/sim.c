@@ -9,11 +9,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <s2sim/sim.h>
 
 #include "core/config/config_internal.h"
 #include "core/config/fabric_cfg.h"
+#include "core/run/mem_budget.h"
 #include "core/run/sim_internal.h"
 
 static int register_vcpu_stats(struct s2sim_sim *sim, struct s2sim_vcpu *v)
@@ -162,6 +164,9 @@ static int sim_build(struct s2sim_sim *sim)
 		return s2sim_err(&sim->err, S2SIM_EINPUT,
 				 "the workload has %u vCPUs; the platform has %u PEs",
 				 sim->nvcpus, c->platform.pes);
+	rc = s2sim_mem_check(sim->config, sim->nvcpus, &sim->err);
+	if (rc != S2SIM_OK)
+		return rc;
 	sim->vcpus = calloc(sim->nvcpus, sizeof(*sim->vcpus));
 	if (!sim->vcpus)
 		return s2sim_err(&sim->err, S2SIM_ENOMEM, "out of memory");
@@ -303,29 +308,55 @@ static void report_progress(struct s2sim_sim *sim, double t0)
 	sim->progress(sim->progress_ctx, &p);
 }
 
-/* Run the engine; with a progress callback, in slices of simulated time
- * so the host clock can be looked at between them (the slicing does not
- * change the order or the timing of any event). */
+static bool stop_requested(struct s2sim_sim *sim)
+{
+	if (sim->stop_flag && *sim->stop_flag)
+		sim->stopped = true;
+	return sim->stopped;
+}
+
+/* Run the engine; with a progress callback or a stop flag, in slices of
+ * simulated time so the host clock and the flag can be looked at between
+ * them (the slicing does not change the order or the timing of any
+ * event, and the engine is between two events when it returns). */
 static int run_engine(struct s2sim_sim *sim)
 {
 	double t0 = host_now(), last = t0;
 	s2sim_time_ps slice = 10 * sim->quantum, until = s2sim_engine_now(sim->eng);
 	int rc;
 
-	if (!sim->progress)
+	if (!sim->progress && !sim->stop_flag)
 		return s2sim_engine_run(sim->eng, S2SIM_TIME_MAX);
 	do {
 		/* `now` stays at the last event dispatched, so advance our own
 		 * bound, or an empty slice would repeat forever */
 		until += slice;
 		rc = s2sim_engine_run(sim->eng, until);
-		if (host_now() - last >= sim->progress_interval) {
+		if (sim->progress && host_now() - last >= sim->progress_interval) {
 			last = host_now();
 			report_progress(sim, t0);
 		}
 	} while (rc == S2SIM_OK && !sim->fatal && !sim->finished &&
-		 !s2sim_kvm_error(sim->kvm));
+		 !s2sim_kvm_error(sim->kvm) && !stop_requested(sim));
 	return rc;
+}
+
+/* Stopped on the flag: close the phase in progress and the statistics at
+ * the simulated time reached. */
+static int stop_early(struct s2sim_sim *sim)
+{
+	s2sim_time_ps now = s2sim_engine_now(sim->eng);
+	int rc;
+
+	s2sim_phase_close(sim, now);
+	sim->end_time_ps = now;
+	rc = sim_finalize(sim);
+	if (rc != S2SIM_OK)
+		return s2sim_err(&sim->err, rc, "stats: %s",
+				 s2sim_stats_errmsg(sim->stats));
+	return s2sim_err(&sim->err, S2SIM_EINTR, "stopped at %.6f s simulated "
+			 "(%llu workload records)", (double)now * 1e-12,
+			 (unsigned long long)sim->records);
 }
 
 int s2sim_sim_run(s2sim_sim *sim)
@@ -340,7 +371,7 @@ int s2sim_sim_run(s2sim_sim *sim)
 			return s2sim_err(&sim->err, rc, "engine: %s",
 					 s2sim_engine_errmsg(sim->eng));
 	}
-	while (!sim->fatal && !sim->finished) {
+	while (!sim->fatal && !sim->finished && !stop_requested(sim)) {
 		rc = run_engine(sim);
 		if (s2sim_kvm_error(sim->kvm) && !sim->fatal)
 			return s2sim_err(&sim->err, s2sim_kvm_error(sim->kvm), "%s",
@@ -353,11 +384,24 @@ int s2sim_sim_run(s2sim_sim *sim)
 	}
 	if (sim->fatal)
 		return sim->err.rc ? sim->err.rc : sim->fatal;
+	if (!sim->finished)
+		return stop_early(sim);
 	rc = sim_finalize(sim);
 	if (rc != S2SIM_OK)
 		return s2sim_err(&sim->err, rc, "stats: %s",
 				 s2sim_stats_errmsg(sim->stats));
 	return S2SIM_OK;
+}
+
+void s2sim_sim_set_stop_flag(s2sim_sim *sim, const volatile sig_atomic_t *flag)
+{
+	if (sim)
+		sim->stop_flag = flag;
+}
+
+int s2sim_sim_partial(const s2sim_sim *sim)
+{
+	return sim && sim->stopped && !sim->finished;
 }
 
 const char *s2sim_sim_finding(s2sim_sim *sim, uint32_t i)
@@ -382,16 +426,32 @@ s2sim_stats *s2sim_sim_stats(s2sim_sim *sim)
 	return sim->stats;
 }
 
-static int write_one(struct s2sim_sim *sim, const char *dir, const char *file,
-		     int which)
-{
-	char path[4096];
-	int rc;
+/* The output files: final names, and those of a partial result. */
+static const char *const out_names[2][3] = {
+	{ "config.yaml", "timeline.csv", "stats.json" },
+	{ "config.yaml", "timeline.partial.csv", "stats.partial.json" },
+};
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, file) >= sizeof(path))
+static int out_path(struct s2sim_sim *sim, const char *dir, const char *file,
+		    char *path, size_t n)
+{
+	if ((size_t)snprintf(path, n, "%s/%s", dir, file) >= n)
 		return s2sim_err(&sim->err, S2SIM_EINPUT, "%s: path too long", dir);
-	if (which == 0)
-		rc = s2sim_stats_write_json(sim->stats, path, NULL);
+	return S2SIM_OK;
+}
+
+static int write_one(struct s2sim_sim *sim, const char *dir, int which)
+{
+	int partial = s2sim_sim_partial(sim);
+	char path[4096], meta[128];
+	int rc = out_path(sim, dir, out_names[partial][which], path, sizeof(path));
+
+	if (rc != S2SIM_OK)
+		return rc;
+	snprintf(meta, sizeof(meta), "{\"partial\": true, \"sim_time_ps\": %llu}",
+		 (unsigned long long)sim->end_time_ps);
+	if (which == 2)
+		rc = s2sim_stats_write_json(sim->stats, path, partial ? meta : NULL);
 	else if (which == 1)
 		rc = s2sim_stats_write_timeline_csv(sim->stats, "guest.accesses_per_interval",
 						    path);
@@ -399,8 +459,26 @@ static int write_one(struct s2sim_sim *sim, const char *dir, const char *file,
 		rc = s2sim_config_write_yaml(sim->config, path);
 	if (rc != S2SIM_OK)
 		return s2sim_err(&sim->err, rc, "%s: %s", path,
-				 which == 2 ? s2sim_config_errmsg(sim->config)
+				 which == 0 ? s2sim_config_errmsg(sim->config)
 					    : s2sim_stats_errmsg(sim->stats));
+	return S2SIM_OK;
+}
+
+/* Remove the results of an earlier run of the other kind (partial or
+ * final) so that the directory holds one run's outputs. */
+static int remove_other(struct s2sim_sim *sim, const char *dir)
+{
+	int other = !s2sim_sim_partial(sim);
+	char path[4096];
+
+	for (int which = 2; which >= 1; which--) {
+		if (out_path(sim, dir, out_names[other][which], path,
+			     sizeof(path)) != S2SIM_OK)
+			return S2SIM_EINPUT;
+		if (unlink(path) != 0 && errno != ENOENT)
+			return s2sim_err(&sim->err, S2SIM_EIO, "%s: cannot remove: %s",
+					 path, strerror(errno));
+	}
 	return S2SIM_OK;
 }
 
@@ -428,12 +506,14 @@ int s2sim_sim_write_outputs(s2sim_sim *sim, const char *dir)
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
 		return s2sim_err(&sim->err, S2SIM_EIO, "%s: cannot create: %s",
 				 dir, strerror(errno));
-	rc = write_trace(sim, dir);
+	/* A partial result first removes a stats.json of an earlier run; a
+	 * final one writes stats.json last (a sweep's "finished" mark). */
+	rc = s2sim_sim_partial(sim) ? remove_other(sim, dir) : S2SIM_OK;
 	if (rc == S2SIM_OK)
-		rc = write_one(sim, dir, "config.yaml", 2);
-	if (rc == S2SIM_OK)
-		rc = write_one(sim, dir, "timeline.csv", 1);
-	if (rc == S2SIM_OK)
-		rc = write_one(sim, dir, "stats.json", 0);
+		rc = write_trace(sim, dir);
+	for (int which = 0; which < 3 && rc == S2SIM_OK; which++)
+		rc = write_one(sim, dir, which);
+	if (rc == S2SIM_OK && !s2sim_sim_partial(sim))
+		rc = remove_other(sim, dir);
 	return rc;
 }

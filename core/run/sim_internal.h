@@ -99,6 +99,8 @@ struct s2sim_sim {
 	char finding_line[256];  /* s2sim_sim_finding()'s buffer */
 	int fatal;               /* first error; stops the run */
 	bool finished;
+	const volatile sig_atomic_t *stop_flag; /* s2sim_sim_set_stop_flag() */
+	bool stopped;            /* stopped early on the flag: a partial result */
 };
 
 /* vcpu.c */

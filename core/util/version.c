@@ -13,6 +13,7 @@ const char *s2sim_errstr(int rc)
 	case S2SIM_ENOMEM: return "out of memory";
 	case S2SIM_ESIM: return "simulation error";
 	case S2SIM_ENOTFOUND: return "not found";
+	case S2SIM_EINTR: return "stopped on request";
 	default: return "unknown result code";
 	}
 }

@@ -37,6 +37,7 @@ enum {
 	S2SIM_ENOMEM = 5,  /* out of memory */
 	S2SIM_ESIM = 6,    /* the simulation could not continue */
 	S2SIM_ENOTFOUND = 7, /* a named item does not exist */
+	S2SIM_EINTR = 8,   /* stopped on request (a signal) before the end */
 };
 
 /* Simulated time in picoseconds (SystemC's default resolution). */

@@ -5,6 +5,8 @@
 #ifndef S2SIM_SIM_H
 #define S2SIM_SIM_H
 
+#include <signal.h>
+
 #include <s2sim/common.h>
 #include <s2sim/config.h>
 #include <s2sim/stats.h>
@@ -40,6 +42,18 @@ typedef void (*s2sim_progress_fn)(void *ctx, const s2sim_progress *p);
 S2SIM_API void s2sim_sim_set_progress(s2sim_sim *sim, s2sim_progress_fn fn,
 				      void *ctx, double interval_s);
 
+/* Stop early when `*flag` becomes nonzero (a signal handler sets it; NULL:
+ * never).  The run loop looks at it between slices of simulated time, a
+ * safe point between two events, so s2sim_sim_run() returns S2SIM_EINTR
+ * with every statistic consistent at the simulated time reached; the
+ * phase in progress ends there.  s2sim_sim_write_outputs() then writes
+ * the partial result (see there).  Looking at the flag does not change
+ * the simulation. */
+S2SIM_API void s2sim_sim_set_stop_flag(s2sim_sim *sim,
+				       const volatile sig_atomic_t *flag);
+/* Whether the run stopped early (s2sim_sim_run() returned S2SIM_EINTR). */
+S2SIM_API int s2sim_sim_partial(const s2sim_sim *sim);
+
 /* Simulated time reached, and the registry holding every statistic. */
 S2SIM_API s2sim_time_ps s2sim_sim_time(const s2sim_sim *sim);
 S2SIM_API s2sim_stats *s2sim_sim_stats(s2sim_sim *sim);
@@ -50,7 +64,13 @@ S2SIM_API s2sim_stats *s2sim_sim_stats(s2sim_sim *sim);
 S2SIM_API const char *s2sim_sim_finding(s2sim_sim *sim, uint32_t i);
 
 /* Write stats.json, timeline.csv and config.yaml into `dir` (created if
- * missing), each atomically. */
+ * missing), each atomically, and remove the partial files of an earlier
+ * stopped run.  After a stopped run (s2sim_sim_partial()), write instead
+ * stats.partial.json (its "run" object holds "partial": true and
+ * "sim_time_ps", the simulated time reached) and timeline.partial.csv,
+ * and remove any stats.json and timeline.csv of an earlier run: a partial
+ * result is never taken for a finished one (a sweep point has finished
+ * when its stats.json exists). */
 S2SIM_API int s2sim_sim_write_outputs(s2sim_sim *sim, const char *dir);
 
 #ifdef __cplusplus

@@ -11,7 +11,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <map>
+#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -381,12 +383,12 @@ pid_t spawn_sweep(const std::string &spec, const std::string &out)
 	return pid;
 }
 
-// Whether a child of `parent` is alive and already is `s2sim run` (past
-// its exec): a run in progress.
-bool run_in_progress(pid_t parent)
+// A child of `parent` that is alive and already is `s2sim run` (past its
+// exec): a run in progress; 0 if there is none.
+pid_t run_in_progress(pid_t parent)
 {
 	DIR *d = opendir("/proc");
-	bool found = false;
+	pid_t found = 0;
 	while (struct dirent *e = d ? readdir(d) : nullptr) {
 		if (found || e->d_name[0] < '1' || e->d_name[0] > '9')
 			continue;
@@ -399,8 +401,9 @@ bool run_in_progress(pid_t parent)
 		    sscanf(stat.c_str() + rp + 1, " %c %d", &state, &ppid) != 2)
 			continue;
 		std::string cmd = slurp(proc + "/cmdline");
-		found = ppid == parent && state != 'Z' &&
-			cmd.find(std::string("\0run\0", 5)) != std::string::npos;
+		if (ppid == parent && state != 'Z' &&
+		    cmd.find(std::string("\0run\0", 5)) != std::string::npos)
+			found = (pid_t)atoi(e->d_name);
 	}
 	if (d)
 		closedir(d);
@@ -433,12 +436,16 @@ TEST(Sweep, KilledSweepResumesWithoutHalfWrittenPoints)
 	pid_t pid = spawn_sweep(spec, out);
 	ASSERT_GT(pid, 0);
 	auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-	bool running = false;
+	pid_t running = 0;
 	while (!running && std::chrono::steady_clock::now() < deadline) {
-		running = finished(out) >= 1 && run_in_progress(pid);
+		running = finished(out) >= 1 ? run_in_progress(pid) : 0;
 		if (!running)
 			std::this_thread::sleep_for(std::chrono::milliseconds(1));
 	}
+	// Hold the run so that it cannot finish between our look and the
+	// kill: SIGKILL (PR_SET_PDEATHSIG) still ends a stopped process.
+	if (running)
+		kill(running, SIGSTOP);
 	ASSERT_EQ(kill(pid, SIGKILL), 0);
 	ASSERT_TRUE(running) << "no run in progress to interrupt";
 
@@ -474,6 +481,91 @@ TEST(Sweep, KilledSweepResumesWithoutHalfWrittenPoints)
 		while (struct dirent *e = readdir(dir))
 			EXPECT_EQ(strstr(e->d_name, ".tmp."), nullptr) << n << "/" << e->d_name;
 		closedir(dir);
+	}
+	ASSERT_EQ(s2sim("sweep " + spec + " --jobs 2 --quiet --out " + d + "/ref").code, 0);
+	EXPECT_EQ(slurp(out + "/results.csv"), slurp(d + "/ref/results.csv"));
+}
+
+namespace {
+
+// Wait for every child (we are the subreaper of the sweep's runs).
+void reap_all()
+{
+	int st;
+	pid_t w;
+	while ((w = waitpid(-1, &st, 0)) > 0 || (w < 0 && errno == EINTR))
+		;
+}
+
+// After a kill: every stats.json is complete (never a partial result of
+// an interrupted run), and the stats.json of a point finished earlier
+// was not rewritten.  Returns the finished points with their mtimes.
+std::map<std::string, long long> check_after_kill(const std::string &out,
+						  const std::map<std::string, long long> &before)
+{
+	std::map<std::string, long long> now;
+	for (const std::string &n : point_dirs(out)) {
+		std::string s = out + "/" + n + "/stats.json";
+		if (!exists(s))
+			continue;
+		EXPECT_TRUE(complete_stats(s)) << n;
+		now[n] = mtime_ns(s);
+	}
+	for (const auto &kv : before) {
+		EXPECT_EQ(now.count(kv.first), 1u) << kv.first << " lost its result";
+		EXPECT_EQ(now[kv.first], kv.second) << kv.first << " was run again";
+	}
+	return now;
+}
+
+} // namespace
+
+// Kill a sweep at random moments, several times over, with SIGKILL (the
+// sweep alone: its runs die with it) or SIGINT to the whole process group
+// (Ctrl-C: the runs write partial results, stats.partial.json, which must
+// never count as finished).  After each kill every stats.json is complete
+// and no finished point ran again; the last resume completes the sweep
+// with the results of an uninterrupted one.  S2SIM_KILL_SEED replays a
+// sequence of kills (the seed is printed).
+TEST(Sweep, KilledAtRandomMomentsResumesWithoutRedoingOrHalfPoints)
+{
+	std::string d = tmpdir("randkill"), spec = d + "/spec.yaml", out = d + "/out";
+	std::ofstream(spec) << "base: " << kBase << "\n"
+			    << "set: {workload.backing_page_size: 2MiB}\n"
+			    << "grid:\n"
+			    << "  workload.vcpus: [1, 2, 4]\n"
+			    << "  workload.bytes_per_vcpu: [8MiB, 16MiB]\n";
+	const char *env = getenv("S2SIM_KILL_SEED");
+	unsigned seed = env ? (unsigned)strtoul(env, nullptr, 0) : std::random_device{}();
+	std::mt19937 rng(seed);
+	std::cout << "S2SIM_KILL_SEED=" << seed << "\n";
+	ASSERT_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	std::map<std::string, long long> done;
+	for (int round = 0; round < 4; round++) {
+		pid_t pid = spawn_sweep(spec, out);
+		ASSERT_GT(pid, 0);
+		int ms = std::uniform_int_distribution<int>(0, 1500)(rng);
+		bool group = std::uniform_int_distribution<int>(0, 1)(rng) == 1;
+		std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+		if (group)
+			kill(-pid, SIGINT);
+		else
+			kill(pid, SIGKILL);
+		reap_all();
+		SCOPED_TRACE("round " + std::to_string(round) + ": " + std::to_string(ms) +
+			     " ms, " + (group ? "SIGINT to the group" : "SIGKILL"));
+		done = check_after_kill(out, done);
+	}
+	Result r = s2sim("sweep " + spec + " --jobs 2 --out " + out);
+	ASSERT_EQ(r.code, 0) << r.out;
+	EXPECT_NE(r.out.find(std::to_string(done.size()) + " finished, " +
+			     std::to_string(6 - done.size()) + " to run"),
+		  std::string::npos) << r.out;
+	EXPECT_EQ(count(r.out, "] ok "), 6 - done.size()) << r.out;
+	check_after_kill(out, done);
+	for (const std::string &n : point_dirs(out)) {
+		EXPECT_TRUE(complete_stats(out + "/" + n + "/stats.json")) << n;
+		EXPECT_FALSE(exists(out + "/" + n + "/stats.partial.json")) << n;
 	}
 	ASSERT_EQ(s2sim("sweep " + spec + " --jobs 2 --quiet --out " + d + "/ref").code, 0);
 	EXPECT_EQ(slurp(out + "/results.csv"), slurp(d + "/ref/results.csv"));
