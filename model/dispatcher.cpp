@@ -173,6 +173,9 @@ void WorkloadDispatcher::barrier_fire(s2sim_engine *eng, void *ctx,
 			d->release_all(t);
 		return;
 	}
+	/* a VMM call after the pass's accesses ends the pass (vmm.c) */
+	if (d->in_phase_ && d->accesses_so_far() > d->phases_.back().accesses)
+		d->phase_close(t);
 	if (d->hyp_.vmm(rec, t, [d](std::uint64_t done) { d->release_all(done); }) !=
 	    S2SIM_OK)
 		d->failed_ = true;

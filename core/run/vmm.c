@@ -2,10 +2,10 @@
  * VMM records of the workload, applied at barriers.  Phase markers are
  * the run's own (they open the populate pass and the dirty-logging
  * iterations, whose durations are reported as dirty_log_perf_test prints
- * them: a pass ends at the next VMM call, so the get/clear ioctls that
- * follow it are not part of it); every other record is the hypervisor
- * model's VMM operation
- * (core/kvm), which may take simulated time.
+ * them: a pass ends at the first VMM call after its accesses, so the
+ * get/clear ioctls that follow it are not part of it); every other record
+ * is the hypervisor model's VMM operation (core/kvm), which may take
+ * simulated time.
  */
 #include <s2sim/trace.h>
 
@@ -70,9 +70,12 @@ int s2sim_vmm_apply(struct s2sim_sim *sim, const s2sim_record *rec,
 	/* dirty_log_perf_test times a pass from the bump of `iteration` until
 	 * every vCPU has finished it (run_test(): "Iteration N dirty memory
 	 * time"), and times KVM_GET_DIRTY_LOG / KVM_CLEAR_DIRTY_LOG and
-	 * enabling dirty logging separately: the first VMM call after a pass
-	 * ends the pass. */
-	s2sim_phase_close(sim, t);
+	 * enabling dirty logging separately: the first VMM call after the
+	 * pass's accesses ends the pass.  A VMM call before any of them (a
+	 * trace may enable logging just after the marker) stays in it. */
+	if (sim->in_phase &&
+	    accesses_so_far(sim) > sim->phases[sim->nphases - 1].accesses)
+		s2sim_phase_close(sim, t);
 	rc = s2sim_kvm_vmm(sim->kvm, rec, t, done, sim);
 	if (rc != S2SIM_OK)
 		return s2sim_err(&sim->err, rc, "%s", s2sim_kvm_errmsg(sim->kvm));
