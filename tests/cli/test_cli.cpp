@@ -11,44 +11,21 @@
 
 #include <jansson.h>
 
+#include "tests/common/shell.h"
+
 namespace {
 
-struct Result {
-	int code;
-	std::string out; // stdout and stderr together
-};
+using s2sim_test::slurp;
+using Result = s2sim_test::ShellResult;
 
 Result run(const std::string &args)
 {
-	std::string cmd = std::string(S2SIM_CLI) + " " + args + " 2>&1";
-	Result r{ -1, "" };
-	FILE *p = popen(cmd.c_str(), "r");
-	if (!p)
-		return r;
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		r.out.append(buf, n);
-	int status = pclose(p);
-	r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	return r;
+	return s2sim_test::sh(std::string(S2SIM_CLI) + " " + args);
 }
 
 std::string tmpdir(const std::string &name)
 {
-	const char *t = getenv("S2SIM_TEST_TMP");
-	std::string d = std::string(t ? t : "/tmp") + "/cli-" + name;
-	std::string cmd = "rm -rf '" + d + "' && mkdir -p '" + d + "'";
-	EXPECT_EQ(system(cmd.c_str()), 0);
-	return d;
-}
-
-std::string slurp(const std::string &path)
-{
-	std::ifstream f(path, std::ios::binary);
-	std::stringstream ss;
-	ss << f.rdbuf();
-	return ss.str();
+	return s2sim_test::scratch_dir("cli", name);
 }
 
 uint64_t counter(const std::string &stats_path, const char *name)

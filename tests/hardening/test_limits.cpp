@@ -10,30 +10,15 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "tests/common/shell.h"
+
 namespace {
 
-struct Result {
-	int code;
-	std::string out;
-	double secs;
-};
+using Result = s2sim_test::ShellResult;
 
 Result run(const std::string &args, const std::string &env = "")
 {
-	std::string cmd = env + " " + std::string(S2SIM_CLI) + " " + args + " 2>&1";
-	Result r{ -1, "", 0 };
-	auto t0 = std::chrono::steady_clock::now();
-	FILE *p = popen(cmd.c_str(), "r");
-	if (!p)
-		return r;
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		r.out.append(buf, n);
-	int status = pclose(p);
-	r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	r.secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-	return r;
+	return s2sim_test::sh(env + " " + std::string(S2SIM_CLI) + " " + args);
 }
 
 std::string tmpfile(const std::string &name, const std::string &text)

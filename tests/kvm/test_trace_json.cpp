@@ -18,25 +18,17 @@
 
 #include <s2sim/s2sim.h>
 
+#include "tests/common/shell.h"
+
 namespace {
 
 const int kVcpus = 4;
 
+using s2sim_test::slurp;
+
 std::string tmp(const std::string &name)
 {
-	const char *t = getenv("S2SIM_TEST_TMP");
-	std::string d = std::string(t ? t : "/tmp") + "/trace-json-" + name;
-	std::string cmd = "rm -rf '" + d + "'";
-	EXPECT_EQ(system(cmd.c_str()), 0);
-	return d;
-}
-
-std::string slurp(const std::string &path)
-{
-	std::ifstream f(path, std::ios::binary);
-	std::stringstream ss;
-	ss << f.rdbuf();
-	return ss.str();
+	return s2sim_test::scratch_dir("trace-json", name, false);
 }
 
 // 4 vCPUs x 8 MiB of 2 MiB blocks, populate + 3 dirty passes (as

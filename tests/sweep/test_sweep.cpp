@@ -28,27 +28,13 @@
 
 #include <jansson.h>
 
+#include "tests/common/shell.h"
+
 namespace {
 
-struct Result {
-	int code;
-	std::string out; // stdout and stderr together
-};
-
-Result sh(const std::string &cmd)
-{
-	Result r{ -1, "" };
-	FILE *p = popen((cmd + " 2>&1").c_str(), "r");
-	if (!p)
-		return r;
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-		r.out.append(buf, n);
-	int status = pclose(p);
-	r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	return r;
-}
+using Result = s2sim_test::ShellResult;
+using s2sim_test::sh;
+using s2sim_test::slurp;
 
 Result s2sim(const std::string &args)
 {
@@ -57,18 +43,7 @@ Result s2sim(const std::string &args)
 
 std::string tmpdir(const std::string &name)
 {
-	const char *t = getenv("S2SIM_TEST_TMP");
-	std::string d = std::string(t ? t : "/tmp") + "/sweep-" + name;
-	EXPECT_EQ(system(("rm -rf '" + d + "' && mkdir -p '" + d + "'").c_str()), 0);
-	return d;
-}
-
-std::string slurp(const std::string &path)
-{
-	std::ifstream f(path, std::ios::binary);
-	std::stringstream ss;
-	ss << f.rdbuf();
-	return ss.str();
+	return s2sim_test::scratch_dir("sweep", name);
 }
 
 bool exists(const std::string &path)
