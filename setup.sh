@@ -63,7 +63,7 @@ test)
 	build build-asan Debug -DS2SIM_SANITIZE=ON -DS2SIM_BUILD_BENCH=OFF
 	build build RelWithDebInfo
 	# The fuzzers (clang, libFuzzer + ASan + UBSan): only the library and
-	# the three harnesses; ctest -L fuzz runs a 20 s smoke run of each.
+	# the three harnesses; ctest -L fuzz runs a 60 s smoke run of each.
 	# Warnings are enforced by the gcc builds above, not here.
 	WERROR=OFF build build-fuzz Debug -DCMAKE_C_COMPILER=clang \
 		-DCMAKE_CXX_COMPILER=clang++ "-DCMAKE_C_FLAGS_DEBUG=-g -O1" \
