@@ -132,13 +132,16 @@ void s2sim_check_maintenance_done(struct s2sim_hyp *h, bool synced)
 
 int s2sim_finding_format(const struct s2sim_finding *f, char *buf, size_t size)
 {
+	const char *cls = f->cls < S2SIM_FINDING_NCLASSES ? class_names[f->cls] : "?";
+	double t = (double)f->t * 1e-12;
+
+	if (f->cls != S2SIM_FINDING_BBM) /* only BBM findings carry descriptors */
+		return snprintf(buf, size, "%.9f s PE %u: %s at IPA 0x%llx", t, f->pe,
+				cls, (unsigned long long)f->addr);
 	return snprintf(buf, size,
-			"%.9f s PE %u: %s at %s 0x%llx (descriptor 0x%016llx -> 0x%016llx)",
-			(double)f->t * 1e-12, f->pe,
-			f->cls < S2SIM_FINDING_NCLASSES ? class_names[f->cls] : "?",
-			f->cls == S2SIM_FINDING_BBM ? "descriptor PA" : "IPA",
-			(unsigned long long)f->addr, (unsigned long long)f->old_desc,
-			(unsigned long long)f->new_desc);
+			"%.9f s PE %u: %s at descriptor PA 0x%llx (descriptor 0x%016llx -> 0x%016llx)",
+			t, f->pe, cls, (unsigned long long)f->addr,
+			(unsigned long long)f->old_desc, (unsigned long long)f->new_desc);
 }
 
 void s2sim_kvm_set_trace(struct s2sim_kvm *kvm, s2sim_kvm_trace_fn fn, void *ctx)

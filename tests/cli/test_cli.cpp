@@ -158,3 +158,22 @@ TEST(Cli, RunTraceWindow)
 	EXPECT_EQ(r.code, 3) << r.out;
 	EXPECT_NE(r.out.find("sim.trace_window"), std::string::npos) << r.out;
 }
+
+// The report lists the first finding of each class, so a flood of one
+// class (BBM on every split) does not hide the others.
+TEST(Cli, ReportListsTheFirstFindingOfEachClass)
+{
+	// 2 MiB blocks, so that there are splits to get wrong
+	Result r = run("run " + std::string(S2SIM_SOURCE_DIR) + "/configs/t2a-48.yaml"
+		       " --set workload.vcpus=4 --set workload.bytes_per_vcpu=8MiB"
+		       " --set hypervisor.policy=baseline+unsafe-no-bbm --set workload.write_percent=50"
+		       " --set workload.order=random --out " + tmpdir("findings"));
+	ASSERT_EQ(r.code, 0) << r.out;
+	for (const char *cls : { "break-before-make violation at descriptor PA",
+				 "page writable while dirty logging without its dirty bit at IPA",
+				 "stale translation used after its invalidation completed at IPA" }) {
+		size_t first = r.out.find(cls);
+		EXPECT_NE(first, std::string::npos) << cls << "\n" << r.out;
+		EXPECT_EQ(r.out.find(cls, first + 1), std::string::npos) << "listed once: " << cls;
+	}
+}
