@@ -3,7 +3,9 @@
  * [r * interval, (r + 1) * interval); each column is one named series (one
  * per vCPU, say).  Rows are allocated as time advances (doubling), up to
  * the limits of stats_internal.h; the add on the hot path is a division, a
- * bounds check and an add.
+ * bounds check and an add.  A run that outlasts the limit does not fail:
+ * the timeline coarsens, merging pairs of rows into rows of twice the
+ * interval (sums stay exact), as often as it takes.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -166,11 +168,34 @@ static bool timeline_grow(struct s2sim_timeline *tl, uint64_t row)
 	return true;
 }
 
+/* Double the interval: row r becomes the sum of rows 2r and 2r + 1. */
+static bool timeline_coarsen(struct s2sim_timeline *tl)
+{
+	unsigned nc = tl->ncols;
+
+	if (tl->interval > UINT64_MAX / 2)
+		return false;
+	for (uint64_t r = 0; r < (tl->nrows + 1) / 2; r++)
+		for (unsigned c = 0; c < nc; c++) {
+			uint64_t hi = 2 * r + 1 < tl->nrows ? tl->cells[(2 * r + 1) * nc + c] : 0;
+
+			tl->cells[r * nc + c] = tl->cells[2 * r * nc + c] + hi;
+		}
+	tl->nrows = (tl->nrows + 1) / 2;
+	if (tl->cells)
+		memset(tl->cells + tl->nrows * nc, 0,
+		       (tl->cap_rows - tl->nrows) * nc * sizeof(*tl->cells));
+	tl->interval *= 2;
+	return true;
+}
+
 void s2sim_timeline_add(s2sim_timeline *tl, s2sim_time_ps t, unsigned col,
 			uint64_t value)
 {
 	uint64_t row = t / tl->interval;
 
+	while (row >= tl->max_rows && timeline_coarsen(tl))
+		row = t / tl->interval;
 	if (col >= tl->ncols) {
 		timeline_fail(tl, S2SIM_EMISUSE,
 			      "column %u out of range (%u columns)",

@@ -339,12 +339,13 @@ TEST(Stats, AFailedWriteLeavesThePreviousFileIntact)
 	EXPECT_EQ(slurp(path), before);
 	EXPECT_EQ(slurp(csv), csv_before);
 
-	// A timeline past its limit fails both outputs, again leaving them.
-	s2sim_timeline_add(tl, 10 * S2SIM_TIMELINE_MAX_ROWS, 0, 1);
+	// A failed timeline (a column out of range) fails both outputs,
+	// again leaving them.
+	s2sim_timeline_add(tl, 5, 1, 1);
 	EXPECT_EQ(s2sim_stats_write_json(r.st, path.c_str(), nullptr),
-		  S2SIM_ELIMIT);
+		  S2SIM_EMISUSE);
 	EXPECT_EQ(s2sim_stats_write_timeline_csv(r.st, "tl", csv.c_str()),
-		  S2SIM_ELIMIT);
+		  S2SIM_EMISUSE);
 	EXPECT_EQ(slurp(path), before);
 	EXPECT_EQ(slurp(csv), csv_before);
 	EXPECT_NE(access(tmp.c_str(), F_OK), 0) << "no temp file left behind";
@@ -402,15 +403,21 @@ TEST(Stats, TimelineLimitsAndMisuseAreReportedAtOutput)
 	s2sim_stats_set_timeline_limit(r.st, 4);
 	s2sim_timeline *tl = s2sim_stats_timeline(r.st, "t1", "x", 10, 1, cols);
 	ASSERT_NE(tl, nullptr);
-	s2sim_timeline_add(tl, 39, 0, 1); // row 3: the last allowed
+	s2sim_timeline_add(tl, 5, 0, 2);  // row 0
+	s2sim_timeline_add(tl, 39, 0, 1); // row 3: the last within the limit
 	ASSERT_EQ(s2sim_stats_write_timeline_csv(r.st, "t1", path.c_str()),
 		  S2SIM_OK);
-	s2sim_timeline_add(tl, 40, 0, 1); // row 4: past the limit
-	EXPECT_EQ(s2sim_stats_write_timeline_csv(r.st, "t1", path.c_str()),
-		  S2SIM_ELIMIT);
-	EXPECT_NE(std::strstr(s2sim_stats_errmsg(r.st), "t1"), nullptr);
-	EXPECT_NE(std::strstr(s2sim_stats_errmsg(r.st), "limit of 4 intervals"),
-		  nullptr) << s2sim_stats_errmsg(r.st);
+	EXPECT_EQ(slurp(path), "time_ps,a\n0,2\n10,0\n20,0\n30,1\n");
+	// row 4 is past the limit: the timeline coarsens to rows of 20, the
+	// sums stay exact, and the run goes on
+	s2sim_timeline_add(tl, 40, 0, 1);
+	ASSERT_EQ(s2sim_stats_write_timeline_csv(r.st, "t1", path.c_str()),
+		  S2SIM_OK) << s2sim_stats_errmsg(r.st);
+	EXPECT_EQ(slurp(path), "time_ps,a\n0,2\n20,1\n40,1\n");
+	s2sim_timeline_add(tl, 1000, 0, 4); // row 50 of 10: coarsen to 320
+	ASSERT_EQ(s2sim_stats_write_timeline_csv(r.st, "t1", path.c_str()),
+		  S2SIM_OK) << s2sim_stats_errmsg(r.st);
+	EXPECT_EQ(slurp(path), "time_ps,a\n0,4\n320,0\n640,0\n960,4\n");
 
 	s2sim_stats_set_timeline_limit(r.st, 0); // back to the default
 	s2sim_timeline *t2 = s2sim_stats_timeline(r.st, "t2", "x", 10, 1, cols);
