@@ -121,7 +121,7 @@ int sweep_point_prepare(const char *dir, const s2sim_config *cfg,
 		return rc;
 	old = file_digest(path, &ok);
 	same = ok && old == sweep_config_digest(cfg);
-	*state = sweep_point_done(dir) ? SWEEP_DONE : SWEEP_TODO;
+	*state = sweep_point_done(dir) ? SWEEP_DONE : SWEEP_PENDING;
 	if (same)
 		return S2SIM_OK;
 	if (*state == SWEEP_DONE) {

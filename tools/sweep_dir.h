@@ -23,9 +23,9 @@
 #define SWEEP_PATH_MAX 4096
 
 enum sweep_state {
-	SWEEP_TODO,  /* not finished: to run */
-	SWEEP_DONE,  /* finished with this configuration: skipped */
-	SWEEP_STALE, /* was finished with another configuration: to run again */
+	SWEEP_PENDING, /* not finished: to run */
+	SWEEP_DONE,    /* finished with this configuration: skipped */
+	SWEEP_STALE,   /* was finished with another configuration: to run again */
 };
 
 /* "a/b" into buf; S2SIM_ELIMIT (message in err) if it does not fit. */
