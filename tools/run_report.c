@@ -6,7 +6,6 @@
  */
 #include <stdbool.h>
 #include <stdio.h>
-#include <string.h>
 
 #include <s2sim/sim.h>
 
@@ -104,38 +103,15 @@ static uint32_t count_vcpus(s2sim_stats *st)
 	}
 }
 
-/* A finding line reads "T s PE N: CLASS at ...": its class text. */
-static size_t class_span(const char *line, const char **start)
-{
-	const char *c = strstr(line, ": ");
-	const char *end;
-
-	*start = line;
-	if (!c)
-		return 0;
-	*start = c + 2;
-	end = strstr(*start, " at ");
-	return end ? (size_t)(end - *start) : strlen(*start);
-}
-
 /* Whether kept finding i is the first of its class: a run that breaks one
- * rule thousands of times still shows the first break of every other.
- * (s2sim_sim_finding() formats into one buffer: copy before the next.) */
+ * rule thousands of times still shows the first break of every other. */
 static bool first_of_its_class(s2sim_sim *sim, uint32_t i)
 {
-	char cls[128];
-	const char *a = NULL, *b = NULL;
-	size_t la = class_span(s2sim_sim_finding(sim, i), &a);
+	int cls = s2sim_sim_finding_class(sim, i);
 
-	if (la >= sizeof(cls))
-		la = sizeof(cls) - 1;
-	memcpy(cls, a, la);
-	for (uint32_t j = 0; j < i; j++) {
-		size_t lb = class_span(s2sim_sim_finding(sim, j), &b);
-
-		if (la == lb && strncmp(cls, b, la) == 0)
+	for (uint32_t j = 0; j < i; j++)
+		if (s2sim_sim_finding_class(sim, j) == cls)
 			return false;
-	}
 	return true;
 }
 
@@ -150,10 +126,9 @@ static void print_findings(s2sim_sim *sim, s2sim_stats *st)
 	       (unsigned long long)get(st, "check.findings.tlb_conflict"),
 	       (unsigned long long)get(st, "check.findings.stale"),
 	       (unsigned long long)get(st, "check.findings.dirty"));
-	for (uint32_t i = 0; s2sim_sim_finding(sim, i); i++) {
-		if (first_of_its_class(sim, i) && (line = s2sim_sim_finding(sim, i)))
+	for (uint32_t i = 0; (line = s2sim_sim_finding(sim, i)); i++)
+		if (first_of_its_class(sim, i))
 			printf("    %s\n", line);
-	}
 	if (n)
 		printf("    (the first of each class; s2sim_sim_finding() keeps 16 of each)\n");
 }

@@ -416,6 +416,15 @@ const char *s2sim_sim_finding(s2sim_sim *sim, uint32_t i)
 	return sim->finding_line;
 }
 
+int s2sim_sim_finding_class(s2sim_sim *sim, uint32_t i)
+{
+	uint32_t n = 0;
+	const struct s2sim_finding *f = sim->kvm ? s2sim_kvm_findings(sim->kvm, &n)
+						 : NULL;
+
+	return i < n ? f[i].cls : -1;
+}
+
 s2sim_time_ps s2sim_sim_time(const s2sim_sim *sim)
 {
 	return sim->end_time_ps;

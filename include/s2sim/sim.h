@@ -62,6 +62,10 @@ S2SIM_API s2sim_stats *s2sim_sim_stats(s2sim_sim *sim);
  * in the order found; every finding is counted in check.findings.*), as
  * one line; NULL past the end. */
 S2SIM_API const char *s2sim_sim_finding(s2sim_sim *sim, uint32_t i);
+/* The class of the i-th kept finding: 0 break-before-make, 1 TLB conflict
+ * abort, 2 stale translation, 3 page writable without its dirty bit (the
+ * order of check.findings.*); -1 past the end. */
+S2SIM_API int s2sim_sim_finding_class(s2sim_sim *sim, uint32_t i);
 
 /* Write stats.json, timeline.csv and config.yaml into `dir` (created if
  * missing), each atomically, and remove the partial files of an earlier

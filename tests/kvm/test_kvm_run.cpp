@@ -188,10 +188,14 @@ TEST(KvmRun, UnsafePolicyListsItsStaleUses)
 	SimRun r({ "hypervisor.policy=baseline+unsafe-no-bbm", "workload.write_percent=50",
 		   "workload.order=random" });
 	int stale = 0;
-	for (uint32_t i = 0; const char *f = s2sim_sim_finding(r.sim, i); i++)
-		if (std::string(f).find("stale translation used") != std::string::npos)
-			stale++;
+	uint32_t i = 0;
+	for (; const char *f = s2sim_sim_finding(r.sim, i); i++) {
+		bool named = std::string(f).find("stale translation used") != std::string::npos;
+		EXPECT_EQ(named, s2sim_sim_finding_class(r.sim, i) == 2) << f;
+		stale += named;
+	}
 	EXPECT_GT(stale, 0) << "the kept findings name the stale uses";
+	EXPECT_EQ(s2sim_sim_finding_class(r.sim, i), -1) << "past the end";
 }
 
 TEST(KvmRun, SameConfigSameStats)
