@@ -93,6 +93,11 @@ void s2sim_physmem_destroy(struct s2sim_physmem *pm)
 	free(pm);
 }
 
+uint64_t s2sim_physmem_window_base(const struct s2sim_physmem *pm)
+{
+	return pm->win_lo << PAGE_SHIFT;
+}
+
 /* The slot holding the page pointer of `pfn`, creating directory nodes
  * when `create`; NULL if absent (or out of host memory). */
 static uint64_t **page_slot(struct s2sim_physmem *pm, uint64_t pfn,

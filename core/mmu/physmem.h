@@ -39,6 +39,8 @@ struct s2sim_physmem_stats {
 int s2sim_physmem_create(uint64_t win_base, uint64_t win_size,
 			 struct s2sim_physmem **out, struct s2sim_errbuf *err);
 void s2sim_physmem_destroy(struct s2sim_physmem *pm);
+/* The first address of the table-page window. */
+uint64_t s2sim_physmem_window_base(const struct s2sim_physmem *pm);
 
 /* A zeroed page; S2SIM_ENOMEM when the window (or the host) is exhausted. */
 int s2sim_physmem_alloc_page(struct s2sim_physmem *pm, uint64_t *pa);

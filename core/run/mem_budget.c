@@ -19,7 +19,7 @@
 
 #define TLB_SLOT_BYTES 128u  /* tag, entry, stamps, LRU, hash index */
 #define WALK_ENTRY_BYTES 64u
-#define LINE_TAG_BYTES 8u
+#define LINE_TAG_BYTES 4u
 #define GUEST_BYTES_PER_TABLE_BYTE 256u /* 4 KiB leaves + bitmap, x2 margin */
 #define BASE_BYTES (64ull << 20)
 

@@ -530,7 +530,7 @@ TEST(MemPort, LatencyBySource)
 
 // LRU replacement in the cache model: with 4 L1D lines (one 4-way set)
 // and no L2/SLC, a fifth line evicts the least recently used one, which is
-// then fetched from DRAM again.
+// then fetched from DRAM again.  (Lines of Mem's table window.)
 TEST(MemPort, LruEviction)
 {
 	Mem m;
@@ -541,7 +541,7 @@ TEST(MemPort, LruEviction)
 	ASSERT_EQ(s2sim_memsys_create(&p, m.pm, &ms, nullptr), S2SIM_OK);
 	s2sim_memport port = s2sim_memsys_port(ms, 0);
 	auto src = [&](uint64_t line) {
-		port.read64(port.ctx, line * 64, 3, &lat);
+		port.read64(port.ctx, 0x4000'0000 + line * 64, 3, &lat);
 		return port.last_src(port.ctx);
 	};
 	for (uint64_t l = 0; l < 4; l++)
@@ -551,6 +551,39 @@ TEST(MemPort, LruEviction)
 	EXPECT_EQ(src(2), S2SIM_MEM_L1D);
 	EXPECT_EQ(src(1), S2SIM_MEM_DRAM); // evicted by 4
 	EXPECT_EQ(lat, 10000u);
+	s2sim_memsys_destroy(ms);
+}
+
+// The cache model keys lines by their offset in the table window
+// (docs/mmu.md): a line below the window, or 2^32 lines or more above its
+// base, is uncached -- every fetch of it comes from DRAM and fills nothing,
+// and a write to it invalidates nothing.  The window's first and last
+// lines are cached normally.
+TEST(MemPort, LinesOutsideTheTableWindowAreUncached)
+{
+	Mem m;
+	s2sim_memsys_params p{2, 1000.0, 1, 2, 3, 10, 64, 256, 1024};
+	s2sim_memsys *ms = nullptr;
+	uint64_t lat;
+	const uint64_t base = 0x4000'0000;
+
+	ASSERT_EQ(s2sim_memsys_create(&p, m.pm, &ms, nullptr), S2SIM_OK);
+	s2sim_memport port = s2sim_memsys_port(ms, 0);
+	auto src = [&](uint64_t pa) {
+		port.read64(port.ctx, pa, 3, &lat);
+		return port.last_src(port.ctx);
+	};
+	for (uint64_t pa : { base - 64, base + (UINT64_C(1) << 38) - 64,
+			     base + (UINT64_C(1) << 40) }) {
+		EXPECT_EQ(src(pa), S2SIM_MEM_DRAM);
+		EXPECT_EQ(src(pa), S2SIM_MEM_DRAM) << std::hex << pa;
+		s2sim_memsys_note_write(ms, 1, pa);
+	}
+	for (uint64_t pa : { base, base + (UINT64_C(1) << 38) - 128 }) {
+		EXPECT_EQ(src(pa), S2SIM_MEM_DRAM);
+		EXPECT_EQ(src(pa), S2SIM_MEM_L1D) << std::hex << pa;
+	}
+	EXPECT_EQ(s2sim_memsys_get_pe_stats(ms, 0)->invalidated, 0u);
 	s2sim_memsys_destroy(ms);
 }
 
