@@ -143,6 +143,13 @@ static void open_round(struct s2sim_vmm_thread *vt, const s2sim_record *r)
 	vt->round_open = true;
 }
 
+/* A phase marker is no VMM call: the VMM thread's trace slice, if one is
+ * open, is not ended by it. */
+static void release_phase(void *ctx, s2sim_time_ps t)
+{
+	s2sim_dispatch_release(ctx, t);
+}
+
 void s2sim_vmm_thread_barrier(struct s2sim_sim *sim, s2sim_time_ps t)
 {
 	struct s2sim_vmm_thread *vt = &sim->vmm;
@@ -156,7 +163,13 @@ void s2sim_vmm_thread_barrier(struct s2sim_sim *sim, s2sim_time_ps t)
 			hand_over(sim, r, t);
 			return;
 		}
-		if (r->kind == S2SIM_REC_PHASE || (!vt->busy && !vt->n)) {
+		if (r->kind == S2SIM_REC_PHASE) {
+			rc = s2sim_vmm_apply(sim, r, t, release_phase);
+			if (rc != S2SIM_OK)
+				s2sim_sim_fail(sim, rc);
+			return;
+		}
+		if (!vt->busy && !vt->n) {
 			rc = s2sim_vmm_apply(sim, r, t, s2sim_dispatch_release_all);
 			if (rc != S2SIM_OK)
 				s2sim_sim_fail(sim, rc);

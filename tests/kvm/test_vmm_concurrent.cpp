@@ -164,6 +164,14 @@ TEST(VmmConcurrent, ClearOverlapsTheNextPass)
 	EXPECT_EQ(r.get("check.findings.stale"), 0u);
 	EXPECT_EQ(r.get("check.findings.dirty"), 0u);
 	EXPECT_EQ(r.get("check.findings.tlb_conflict"), 0u);
+	// trace.json's automatic window starts where the first CLEAR starts,
+	// while the vCPUs run (GET first: its bitmap copy takes a while)
+	ASSERT_EQ(s2sim_sim_write_outputs(r.sim, tmp("vmm-overlap").c_str()), S2SIM_OK)
+		<< s2sim_sim_errmsg(r.sim);
+	uint64_t w0 = r.get("trace.window_start_ps");
+	EXPECT_GT(w0, s2);
+	EXPECT_LT(w0, s2 + r.get("phase.iteration_2.time_ps"));
+	EXPECT_GT(r.get("trace.events"), 1000u);
 	// the vCPUs' time still adds up to the run's
 	const char *b[] = { "guest", "walk", "exit", "lock_wait", "handler",
 			    "tlbi", "dsb_wait", "conflict", "barrier" };
