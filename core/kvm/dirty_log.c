@@ -20,9 +20,11 @@
  *                      tlbi-range, else the whole VMID).  Then the VMM waits
  *                      workload.clear_interval_ns (its rate limit).  With
  *                      workload.vmm_concurrent the flush follows the unlock,
- *                      as in kvm_clear_dirty_log_protect(); with the vCPUs
- *                      parked the order does not matter and the flush stays
- *                      under the lock (the results of that mode predate it).
+ *                      as in kvm_clear_dirty_log_protect() (and for a GET
+ *                      that re-protects, kvm_get_dirty_log_protect()); with
+ *                      the vCPUs parked the order does not matter and the
+ *                      flush stays under the lock (the results of that mode
+ *                      predate it).
  *   DIRTY_LOG_DISABLE  stop logging (KVM does not collapse the pages).
  */
 #include <stdlib.h>
@@ -227,10 +229,9 @@ static void clear_flush(struct s2sim_hyp *h)
 	h->kvm->writer_pe = h->pe;
 	s2sim_check_expect_gone(h, s->base + (h->rec.addr << 12), h->rec.len << 12);
 	clear_bits(h, s, h->rec.addr, h->rec.len);
-	/* kvm_clear_dirty_log_protect(): KVM_MMU_UNLOCK, then
-	 * kvm_flush_remote_tlbs_memslot() */
-	if (h->kvm->cfg->workload.vmm_concurrent &&
-	    h->rec.kind == S2SIM_REC_CLEAR_DIRTY_LOG && h->locked &&
+	/* kvm_clear_dirty_log_protect() and kvm_get_dirty_log_protect():
+	 * KVM_MMU_UNLOCK, then kvm_flush_remote_tlbs_memslot() */
+	if (h->kvm->cfg->workload.vmm_concurrent && h->locked &&
 	    s2sim_hyp_unlock(h) != S2SIM_OK)
 		return;
 	flush_then(h, s2sim_flush_vmid_range(h, s->base, s->size), clear_done);
