@@ -7,7 +7,9 @@
  * workload (memslot, dirty-log operations, phase markers) are barriers, as
  * in dirty_log_perf_test where the vCPUs wait for the next iteration: every
  * access before one in the stream completes before it, every access after
- * it starts after it.
+ * it starts after it.  With workload.vmm_concurrent the get/clear records
+ * only start at their barrier and run on the VMM thread while the vCPUs go
+ * on (vmm_thread.c).
  */
 #ifndef S2SIM_CORE_RUN_SIM_INTERNAL_H
 #define S2SIM_CORE_RUN_SIM_INTERNAL_H
