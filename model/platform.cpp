@@ -51,6 +51,13 @@ static int build_core(Platform::Impl &m, std::string &msg)
 	struct s2sim_fabric_params fp;
 	int rc;
 
+	/* The VP's dispatcher parks the vCPUs for every VMM record; the
+	 * concurrent VMM thread is core/run/vmm_thread.c's only. */
+	if (c->workload.vmm_concurrent)
+		return msg = "workload.vmm_concurrent: s2sim-vp does not model a "
+			     "VMM thread running concurrently with the vCPUs "
+			     "(use s2sim run, or set it to false)",
+		       S2SIM_EINPUT;
 	if (s2sim_engine_create(&m.eng) != S2SIM_OK ||
 	    s2sim_stats_create(&m.stats) != S2SIM_OK)
 		return msg = "out of memory", S2SIM_ENOMEM;

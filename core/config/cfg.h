@@ -134,8 +134,10 @@ struct s2sim_cfg {
 		uint64_t seed;
 		uint32_t instructions_per_access; /* guest work between accesses */
 		bool initially_set;    /* KVM_DIRTY_LOG_INITIALLY_SET */
+		bool vmm_concurrent;   /* GET/CLEAR run while the vCPUs run */
 		uint64_t eager_split_chunk; /* bytes, 0 = off */
 		uint64_t clear_interval_ns; /* VMM pause between clears */
+		uint64_t clear_chunk;  /* bytes per CLEAR call, 0 = the record's range */
 	} workload;
 	struct {
 		uint64_t seed;          /* model randomness (replacement) */

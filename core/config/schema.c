@@ -400,6 +400,13 @@ static const struct s2sim_cfg_key schema[] = {
 	  CFG_FIELD(workload.clear_interval_ns), .min = 0,
 	  .max = 1000000000000ull, .def = "0", .unit = "ns",
 	  .doc = "VMM pause after each CLEAR_DIRTY_LOG call (dirty_log_perf_test -l, a clear rate limit)." },
+	{ .path = "workload.clear_chunk", .type = S2SIM_CFG_SIZE,
+	  CFG_FIELD(workload.clear_chunk), .min = 0, .max = 1ull << 52,
+	  .def = "0", .unit = "bytes",
+	  .doc = "The VMM issues each CLEAR_DIRTY_LOG record as KVM_CLEAR_DIRTY_LOG calls of this many bytes, each followed by the clear_interval_ns pause (a rate-limited VMM: 'split a range, wait for a bit, split another range'); 0 = one call for the record's range (dirty_log_perf_test). A multiple of 256KiB (64 pages, the ioctl's rule)." },
+	{ .path = "workload.vmm_concurrent", .type = S2SIM_CFG_BOOL,
+	  CFG_FIELD(workload.vmm_concurrent), .def = "false", .unit = "",
+	  .doc = "GET_DIRTY_LOG and CLEAR_DIRTY_LOG run on the VMM thread concurrently with the vCPUs (a VMM that clears while the guest runs): they start when the vCPUs finish the pass before them, the vCPUs go on at once, and each CLEAR call takes mmu_lock and flushes through the fabric as the guest faults. Other VMM records wait for the VMM thread. Needs hypervisor.vmm_pe to be a PE no vCPU runs on. false = every VMM record runs with the vCPUs parked (dirty_log_perf_test). Not supported by s2sim-vp." },
 
 	/* sim */
 	{ .path = "sim.seed", .type = S2SIM_CFG_U64, CFG_FIELD(sim.seed),

@@ -382,6 +382,44 @@ static int check_vmm_pe(s2sim_config *cfg)
 		    (unsigned long long)pes - 1);
 }
 
+/*
+ * A concurrent VMM thread runs while every vCPU runs, so it needs a PE of
+ * its own: vCPU i runs on PE i.  (A trace's vCPU count is checked when
+ * the run is built, core/run/sim.c.)
+ */
+static int check_vmm_concurrent(s2sim_config *cfg)
+{
+	const char *const others[] = { "workload.vmm_concurrent",
+				       "workload.vcpus", NULL };
+	const struct s2sim_cfg *v = &cfg->values;
+
+	if (!v->workload.vmm_concurrent ||
+	    v->workload.source != S2SIM_SRC_GENERATOR ||
+	    v->hypervisor.vmm_pe >= v->workload.vcpus)
+		return S2SIM_OK;
+	return fail(cfg, "hypervisor.vmm_pe", others,
+		    "PE %u runs vCPU %u; workload.vmm_concurrent needs a VMM "
+		    "PE no vCPU runs on (vmm_pe >= workload.vcpus = %u)",
+		    v->hypervisor.vmm_pe, v->hypervisor.vmm_pe,
+		    v->workload.vcpus);
+}
+
+/* kvm_clear_dirty_log_protect(): first_page and num_pages are multiples
+ * of 64 pages (256 KiB), except a range that reaches the end of the slot. */
+static int check_clear_chunk(s2sim_config *cfg)
+{
+	const char *const none[] = { NULL };
+	uint64_t chunk = u64(cfg, "workload.clear_chunk");
+	char a[32];
+
+	if (chunk % (256 * KiB) == 0)
+		return S2SIM_OK;
+	s2sim_cfg_format_size(chunk, a, sizeof(a));
+	return fail(cfg, "workload.clear_chunk", none,
+		    "%s is not a multiple of 256KiB (64 pages, "
+		    "KVM_CLEAR_DIRTY_LOG's rule)", a);
+}
+
 /* Every PE is a requester on the mesh: PE i sits on XP i / pes_per_xp. */
 static int check_mesh(s2sim_config *cfg)
 {
@@ -447,7 +485,8 @@ int s2sim_config_validate(s2sim_config *cfg)
 		check_guest_page_fits, check_translation_regime,
 		check_ipa_space,       check_trace,
 		check_policy_features, check_eager_split,
-		check_vmm_pe,          check_mesh,
+		check_vmm_pe,          check_vmm_concurrent,
+		check_clear_chunk,     check_mesh,
 		check_addr_filter,     check_trace_window,
 	};
 

@@ -9,13 +9,22 @@
  *                      slot and flush the VMID (kvm_mmu_wp_memory_region).
  *   GET_DIRTY_LOG      report the bitmap; without manual protect it also
  *                      re-protects what it reports (kvm_get_dirty_log_protect).
- *   CLEAR_DIRTY_LOG    under the write lock: eager-split the range's blocks
- *                      (policy eager-split, kvm_mmu_split_huge_pages), clear
- *                      each dirty bit and write-protect its page (a block
- *                      is write-protected whole), then flush the slot's range
+ *   CLEAR_DIRTY_LOG    one KVM_CLEAR_DIRTY_LOG call per workload.clear_chunk
+ *                      of the record's range (0: one call for all of it).
+ *                      Each call, under the write lock: eager-split the
+ *                      range's blocks (policy eager-split,
+ *                      kvm_mmu_split_huge_pages), clear each dirty bit and
+ *                      write-protect its page (a block is write-protected
+ *                      whole), then flush the slot's range
  *                      (kvm_flush_remote_tlbs_memslot: range TLBIs with
  *                      tlbi-range, else the whole VMID).  Then the VMM waits
- *                      workload.clear_interval_ns (its rate limit).
+ *                      workload.clear_interval_ns (its rate limit).  With
+ *                      workload.vmm_concurrent the flush follows the unlock,
+ *                      as in kvm_clear_dirty_log_protect() (and for a GET
+ *                      that re-protects, kvm_get_dirty_log_protect()); with
+ *                      the vCPUs parked the order does not matter and the
+ *                      flush stays under the lock (the results of that mode
+ *                      predate it).
  *   DIRTY_LOG_DISABLE  stop logging (KVM does not collapse the pages).
  */
 #include <stdlib.h>
@@ -177,6 +186,7 @@ static void eager_split_next(struct s2sim_hyp *h)
 		level = 3;
 		if (s2sim_s2pt_lookup(h->kvm->pt, h->cursor, &desc, &level) == S2SIM_OK &&
 		    level < 3) {
+			h->kvm->writer_pe = h->pe; /* vCPUs write meanwhile */
 			s2sim_split_block(h, h->cursor, level, desc, false,
 					  eager_split_done);
 			return;
@@ -187,16 +197,28 @@ static void eager_split_next(struct s2sim_hyp *h)
 	clear_flush(h);
 }
 
-/* After a CLEAR the VMM waits workload.clear_interval_ns before going on
- * (its rate limit between clears); the vCPUs wait at the barrier. */
+static void clear_call(struct s2sim_hyp *h);
+
+/* After a CLEAR call the VMM waits workload.clear_interval_ns (its rate
+ * limit between clears; the vCPUs wait at the barrier unless
+ * workload.vmm_concurrent), then issues the record's next call. */
 static void clear_done(struct s2sim_hyp *h)
 {
 	uint64_t pause = h->kvm->cfg->workload.clear_interval_ns * 1000;
 
 	if (h->locked && s2sim_hyp_unlock(h) != S2SIM_OK)
 		return;
-	if (h->rec.kind == S2SIM_REC_CLEAR_DIRTY_LOG)
-		s2sim_hyp_charge(h, S2SIM_T_BARRIER, h->t + pause);
+	if (h->rec.kind != S2SIM_REC_CLEAR_DIRTY_LOG) {
+		vmm_done(h);
+		return;
+	}
+	h->kvm->stats.clear_calls++;
+	s2sim_hyp_charge(h, S2SIM_T_BARRIER, h->t + pause);
+	h->rec.addr += h->rec.len;
+	if (h->rec.addr < h->clear_end) {
+		clear_call(h);
+		return;
+	}
 	vmm_done(h);
 }
 
@@ -207,6 +229,11 @@ static void clear_flush(struct s2sim_hyp *h)
 	h->kvm->writer_pe = h->pe;
 	s2sim_check_expect_gone(h, s->base + (h->rec.addr << 12), h->rec.len << 12);
 	clear_bits(h, s, h->rec.addr, h->rec.len);
+	/* kvm_clear_dirty_log_protect() and kvm_get_dirty_log_protect():
+	 * KVM_MMU_UNLOCK, then kvm_flush_remote_tlbs_memslot() */
+	if (h->kvm->cfg->workload.vmm_concurrent && h->locked &&
+	    s2sim_hyp_unlock(h) != S2SIM_OK)
+		return;
 	flush_then(h, s2sim_flush_vmid_range(h, s->base, s->size), clear_done);
 }
 
@@ -220,6 +247,20 @@ static void clear_locked(struct s2sim_hyp *h)
 		return;
 	}
 	clear_flush(h);
+}
+
+/* One KVM_CLEAR_DIRTY_LOG call: the next workload.clear_chunk of the
+ * record's range [h->rec.addr, h->clear_end) (pages), under the write lock
+ * (KVM_MMU_LOCK in kvm_clear_dirty_log_protect). */
+static void clear_call(struct s2sim_hyp *h)
+{
+	uint64_t chunk = h->kvm->cfg->workload.clear_chunk >> 12;
+
+	h->rec.len = h->clear_end - h->rec.addr;
+	if (chunk && h->rec.len > chunk)
+		h->rec.len = chunk;
+	h->mode = S2SIM_MMU_LOCK_WRITE;
+	s2sim_hyp_lock_then(h, clear_locked);
 }
 
 static void dirty_log_get(struct s2sim_hyp *h, struct s2sim_kvm_memslot *s)
@@ -272,8 +313,8 @@ void s2sim_vmm_start(struct s2sim_hyp *h)
 		dirty_log_get(h, s);
 		return;
 	case S2SIM_REC_CLEAR_DIRTY_LOG:
-		h->mode = S2SIM_MMU_LOCK_WRITE;
-		s2sim_hyp_lock_then(h, clear_locked);
+		h->clear_end = h->rec.addr + h->rec.len;
+		clear_call(h);
 		return;
 	default:
 		vmm_done(h);

@@ -192,6 +192,13 @@ static int register_stats(struct s2sim_kvm *kvm, s2sim_stats *st)
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]) && rc == S2SIM_OK; i++)
 		rc = s2sim_stats_counter(st, c[i].name, c[i].unit, c[i].desc, c[i].v);
+	/* only where CLEAR can be more than one call: older results stay
+	 * byte for byte what they were */
+	if (rc == S2SIM_OK && (kvm->cfg->workload.clear_chunk ||
+			       kvm->cfg->workload.vmm_concurrent))
+		rc = s2sim_stats_counter(st, "kvm.clear_calls", "calls",
+					 "KVM_CLEAR_DIRTY_LOG calls (workload.clear_chunk)",
+					 &s->clear_calls);
 	for (unsigned b = 0; b < S2SIM_T_NBUCKETS && rc == S2SIM_OK; b++) {
 		snprintf(name, sizeof(name), "vmm.time.%s_ps", s2sim_time_bucket_names[b]);
 		rc = s2sim_stats_counter(st, name, "ps", "VMM thread time by activity",

@@ -72,6 +72,7 @@ struct s2sim_kvm_stats {
 	uint64_t tlbi_broadcast, tlbi_local, dsb_ish;
 	uint64_t pages_dirtied, dirty_pages_reported, pages_cleared;
 	uint64_t vmm_ops;
+	uint64_t clear_calls;     /* KVM_CLEAR_DIRTY_LOG calls (chunks) */
 	uint64_t findings_bbm, findings_conflict, findings_stale, findings_dirty;
 	uint64_t check_stale_marked;  /* entries that outlived their maintenance */
 	uint64_t check_unchecked;     /* changes the stale check had no room for */

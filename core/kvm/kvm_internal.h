@@ -75,6 +75,7 @@ struct s2sim_hyp {
 	/* the VMM operation being run */
 	s2sim_record rec;
 	uint64_t cursor;          /* progress through a memslot */
+	uint64_t clear_end;       /* CLEAR: end of the record's range, pages */
 
 	s2sim_kvm_done_fn done;
 	void *done_ctx;

@@ -59,6 +59,7 @@ int s2sim_ct_create(struct s2sim_ctrace **out, const struct s2sim_cfg *cfg,
 	tr->max_events = cfg->sim.trace_max_events;
 	tr->nvcpus = nvcpus;
 	tr->vmm_pe = cfg->hypervisor.vmm_pe;
+	tr->anchor_at_begin = cfg->workload.vmm_concurrent;
 	if (w.mode == S2SIM_TRACE_ABSOLUTE) {
 		tr->lo = w.start_ps;
 		tr->hi = w.end_ps;
@@ -255,6 +256,25 @@ static void anchor(struct s2sim_ctrace *tr, uint64_t t)
 	set_window(tr, t, tr->win.len_ps);
 }
 
+/* auto, with a concurrent VMM: start the window at t, when the VMM call
+ * that write-protects starts while the vCPUs run on.  What was kept from
+ * before t goes, and so do the slices in progress (their start is before
+ * the window); what the vCPUs already did at or after t stays. */
+static void anchor_running(struct s2sim_ctrace *tr, uint64_t t)
+{
+	uint64_t k = 0;
+
+	tr->anchored = true;
+	tr->truncated = false;
+	for (uint64_t i = 0; i < tr->n; i++)
+		if (tr->ev[i].ts >= t)
+			tr->ev[k++] = tr->ev[i];
+	tr->n = k;
+	for (uint32_t i = 0; i <= tr->nvcpus; i++)
+		tr->open[i].live = false;
+	set_window(tr, t, tr->win.len_ps);
+}
+
 void s2sim_ct_vmm_begin(struct s2sim_ctrace *tr, const s2sim_record *rec,
 			uint64_t t)
 {
@@ -263,8 +283,12 @@ void s2sim_ct_vmm_begin(struct s2sim_ctrace *tr, const s2sim_record *rec,
 				    .aux = rec->kind, .slot = rec->slot,
 				    .arg = rec->addr, .arg2 = rec->len };
 
-	if (tr->win.mode == S2SIM_TRACE_AUTO && !tr->anchored && is_anchor(rec))
-		tr->anchor_pending = true;
+	if (tr->win.mode == S2SIM_TRACE_AUTO && !tr->anchored && is_anchor(rec)) {
+		if (tr->anchor_at_begin)
+			anchor_running(tr, t);
+		else
+			tr->anchor_pending = true;
+	}
 	tr->vmm_active = true;
 	tr->vmm_from = t;
 	tr->vmm_rec = *rec;

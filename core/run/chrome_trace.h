@@ -76,6 +76,8 @@ struct s2sim_ctrace {
 	uint64_t lo, hi;          /* the window now, [lo, hi) ps */
 	bool anchored;            /* auto: the window was placed */
 	bool anchor_pending;      /* auto: placed when this VMM call returns */
+	bool anchor_at_begin;     /* auto, workload.vmm_concurrent: placed when
+				   * the VMM call starts (the vCPUs run on) */
 	uint64_t max_events;
 	struct s2sim_ct_event *ev;
 	uint64_t n, cap;

@@ -84,25 +84,22 @@ int s2sim_dispatch_fill(struct s2sim_sim *sim, struct s2sim_vcpu *v)
 	return S2SIM_OK;
 }
 
-static void finish(struct s2sim_sim *sim, s2sim_time_ps t)
+void s2sim_dispatch_finish(struct s2sim_sim *sim, s2sim_time_ps t)
 {
 	s2sim_phase_close(sim, t);
 	sim->end_time_ps = t;
 	sim->finished = true;
 }
 
-/* The VMM record is done at `t`: release every vCPU. */
-static void release_all(void *ctx, s2sim_time_ps t)
+/* The barrier's record is consumed at `t`: release every vCPU. */
+void s2sim_dispatch_release(struct s2sim_sim *sim, s2sim_time_ps t)
 {
-	struct s2sim_sim *sim = ctx;
 	int rc;
 
 	sim->batch_pos++;
 	sim->records++;
 	sim->barrier_pending = false;
 	sim->nparked = 0;
-	if (sim->ctrace)
-		s2sim_ct_vmm_end(sim->ctrace, t);
 	for (uint32_t i = 0; i < sim->nvcpus; i++) {
 		struct s2sim_vcpu *v = &sim->vcpus[i];
 
@@ -120,8 +117,19 @@ static void release_all(void *ctx, s2sim_time_ps t)
 	}
 }
 
+/* The VMM record is done at `t`: release every vCPU. */
+void s2sim_dispatch_release_all(void *ctx, s2sim_time_ps t)
+{
+	struct s2sim_sim *sim = ctx;
+
+	if (sim->ctrace)
+		s2sim_ct_vmm_end(sim->ctrace, t);
+	s2sim_dispatch_release(sim, t);
+}
+
 /* Every vCPU is parked: apply the pending VMM record (if any) at the time
- * the last vCPU arrived; release_all() follows when the VMM is done. */
+ * the last vCPU arrived; release_all() follows when the VMM is done.
+ * With workload.vmm_concurrent the VMM thread decides (vmm_thread.c). */
 static void barrier_fire(s2sim_engine *eng, void *ctx, uint64_t arg)
 {
 	struct s2sim_sim *sim = ctx;
@@ -129,11 +137,16 @@ static void barrier_fire(s2sim_engine *eng, void *ctx, uint64_t arg)
 	int rc;
 
 	(void)arg;
-	if (!sim->barrier_pending) {
-		finish(sim, t);
+	if (sim->cfg->workload.vmm_concurrent) {
+		s2sim_vmm_thread_barrier(sim, t);
 		return;
 	}
-	rc = s2sim_vmm_apply(sim, &sim->batch[sim->batch_pos], t, release_all);
+	if (!sim->barrier_pending) {
+		s2sim_dispatch_finish(sim, t);
+		return;
+	}
+	rc = s2sim_vmm_apply(sim, &sim->batch[sim->batch_pos], t,
+			     s2sim_dispatch_release_all);
 	if (rc != S2SIM_OK)
 		s2sim_sim_fail(sim, rc);
 }

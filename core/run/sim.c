@@ -140,6 +140,26 @@ static int build_hypervisor(struct s2sim_sim *sim)
 	return rc;
 }
 
+/* workload.vmm_concurrent: the VMM thread needs a PE of its own (the
+ * configuration checks this for the generator; a trace names its vCPU
+ * count only here). */
+static int vmm_thread_setup(struct s2sim_sim *sim)
+{
+	uint32_t pe = sim->cfg->hypervisor.vmm_pe;
+	int rc;
+
+	if (pe < sim->nvcpus)
+		return s2sim_err(&sim->err, S2SIM_EINPUT,
+				 "hypervisor.vmm_pe = %u runs vCPU %u of the "
+				 "workload's %u; workload.vmm_concurrent needs a "
+				 "VMM PE no vCPU runs on", pe, pe, sim->nvcpus);
+	rc = s2sim_vmm_thread_register_stats(sim);
+	if (rc != S2SIM_OK)
+		return s2sim_err(&sim->err, rc, "stats: %s",
+				 s2sim_stats_errmsg(sim->stats));
+	return S2SIM_OK;
+}
+
 static int sim_build(struct s2sim_sim *sim)
 {
 	const struct s2sim_cfg *c = sim->cfg;
@@ -177,6 +197,8 @@ static int sim_build(struct s2sim_sim *sim)
 	rc = make_timeline(sim);
 	if (rc == S2SIM_OK)
 		rc = register_stats(sim);
+	if (rc == S2SIM_OK && c->workload.vmm_concurrent)
+		rc = vmm_thread_setup(sim);
 	if (rc != S2SIM_OK)
 		return rc;
 	sim->machine_ready = true;

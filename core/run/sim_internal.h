@@ -7,7 +7,9 @@
  * workload (memslot, dirty-log operations, phase markers) are barriers, as
  * in dirty_log_perf_test where the vCPUs wait for the next iteration: every
  * access before one in the stream completes before it, every access after
- * it starts after it.
+ * it starts after it.  With workload.vmm_concurrent the get/clear records
+ * only start at their barrier and run on the VMM thread while the vCPUs go
+ * on (vmm_thread.c).
  */
 #ifndef S2SIM_CORE_RUN_SIM_INTERNAL_H
 #define S2SIM_CORE_RUN_SIM_INTERNAL_H
@@ -30,6 +32,8 @@
 #define S2SIM_MAX_BUFFERED_ACCESSES (16ull << 20)
 #define S2SIM_DISPATCH_BATCH 4096
 #define S2SIM_MAX_PHASES 4096
+/* Records one get/clear round of the concurrent VMM can hold. */
+#define S2SIM_VMM_FIFO 64
 
 struct s2sim_vcpu {
 	struct s2sim_sim *sim;
@@ -88,6 +92,20 @@ struct s2sim_sim {
 	uint32_t nphases;
 	bool in_phase;
 
+	/* the concurrent VMM thread (workload.vmm_concurrent, vmm_thread.c) */
+	struct s2sim_vmm_thread {
+		s2sim_record fifo[S2SIM_VMM_FIFO];
+		uint32_t head, n;        /* records waiting to run */
+		bool busy;               /* running fifo[head] */
+		bool round_open;         /* the last record was a get/clear */
+		bool accepting;          /* the open round is taken */
+		bool barrier_waits;      /* a barrier waits for it to go idle */
+		s2sim_time_ps idle_at;   /* when its last record returned */
+		s2sim_time_ps busy_from;
+		uint64_t acc_from;       /* guest accesses when it started */
+		uint64_t records, skipped, busy_ps, overlap_accesses;
+	} vmm;
+
 	/* counters */
 	uint64_t vmm_events;
 	uint64_t total_accesses, total_reads, total_writes;
@@ -115,6 +133,12 @@ int s2sim_dispatch_fill(struct s2sim_sim *sim, struct s2sim_vcpu *v);
 void s2sim_dispatch_park(struct s2sim_sim *sim, struct s2sim_vcpu *v);
 /* Record a fatal error and stop the engine. */
 void s2sim_sim_fail(struct s2sim_sim *sim, int rc);
+/* The workload ended with every vCPU parked: close the run at `t`. */
+void s2sim_dispatch_finish(struct s2sim_sim *sim, s2sim_time_ps t);
+/* Consume the barrier's record and release every vCPU at `t`. */
+void s2sim_dispatch_release(struct s2sim_sim *sim, s2sim_time_ps t);
+/* The same, as the done callback of a VMM record applied at the barrier. */
+void s2sim_dispatch_release_all(void *ctx, s2sim_time_ps t);
 
 /* vmm.c */
 /* End the current phase (if any) at `t`. */
@@ -123,5 +147,13 @@ void s2sim_phase_close(struct s2sim_sim *sim, s2sim_time_ps t);
  * returns (possibly at once). */
 int s2sim_vmm_apply(struct s2sim_sim *sim, const s2sim_record *rec,
 		    s2sim_time_ps t, s2sim_kvm_done_fn done);
+/* End the current pass at `t` if any of its accesses ran. */
+void s2sim_phase_close_pass(struct s2sim_sim *sim, s2sim_time_ps t);
+
+/* vmm_thread.c (workload.vmm_concurrent) */
+/* Every vCPU is parked at engine time `t`: run, hand over or hold the
+ * barrier's record, or finish the run. */
+void s2sim_vmm_thread_barrier(struct s2sim_sim *sim, s2sim_time_ps t);
+int s2sim_vmm_thread_register_stats(struct s2sim_sim *sim);
 
 #endif

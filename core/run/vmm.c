@@ -51,6 +51,19 @@ static int phase_begin(struct s2sim_sim *sim, uint32_t phase, s2sim_time_ps t)
 	return S2SIM_OK;
 }
 
+/* dirty_log_perf_test times a pass from the bump of `iteration` until
+ * every vCPU has finished it (run_test(): "Iteration N dirty memory
+ * time"), and times KVM_GET_DIRTY_LOG / KVM_CLEAR_DIRTY_LOG and enabling
+ * dirty logging separately: the first VMM call after the pass's accesses
+ * ends the pass.  A VMM call before any of them (a trace may enable
+ * logging just after the marker) stays in it. */
+void s2sim_phase_close_pass(struct s2sim_sim *sim, s2sim_time_ps t)
+{
+	if (sim->in_phase &&
+	    accesses_so_far(sim) > sim->phases[sim->nphases - 1].accesses)
+		s2sim_phase_close(sim, t);
+}
+
 int s2sim_vmm_apply(struct s2sim_sim *sim, const s2sim_record *rec,
 		    s2sim_time_ps t, s2sim_kvm_done_fn done)
 {
@@ -67,15 +80,7 @@ int s2sim_vmm_apply(struct s2sim_sim *sim, const s2sim_record *rec,
 			done(sim, t);
 		return rc;
 	}
-	/* dirty_log_perf_test times a pass from the bump of `iteration` until
-	 * every vCPU has finished it (run_test(): "Iteration N dirty memory
-	 * time"), and times KVM_GET_DIRTY_LOG / KVM_CLEAR_DIRTY_LOG and
-	 * enabling dirty logging separately: the first VMM call after the
-	 * pass's accesses ends the pass.  A VMM call before any of them (a
-	 * trace may enable logging just after the marker) stays in it. */
-	if (sim->in_phase &&
-	    accesses_so_far(sim) > sim->phases[sim->nphases - 1].accesses)
-		s2sim_phase_close(sim, t);
+	s2sim_phase_close_pass(sim, t);
 	rc = s2sim_kvm_vmm(sim->kvm, rec, t, done, sim);
 	if (rc != S2SIM_OK)
 		return s2sim_err(&sim->err, rc, "%s", s2sim_kvm_errmsg(sim->kvm));

@@ -184,6 +184,16 @@ TEST(ModelEquivalence, N2ClassRangeTlbisAddressFilterEagerSplit)
 			    "workload.eager_split_chunk=2MiB", "sim.quantum_ns=250" });
 }
 
+TEST(ModelEquivalence, ChunkedRateLimitedClearAtTheBarrier)
+{
+	// CLEAR as 1 MiB calls, each paused (core/kvm): the same in the VP
+	expect_equivalent("chunked", src("configs/t2a-48.yaml"),
+			  { "workload.vcpus=3", "workload.bytes_per_vcpu=4MiB",
+			    "hypervisor.policy=rdlock-all+nsh-relax+eager-split",
+			    "workload.eager_split_chunk=2MiB", "workload.clear_chunk=1MiB",
+			    "workload.clear_interval_ns=20000" });
+}
+
 TEST(ModelEquivalence, TextTrace)
 {
 	std::string trace = tmp("equiv.s2t");

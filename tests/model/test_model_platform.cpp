@@ -75,6 +75,24 @@ TEST(ModelPlatform, AWorkloadThatCannotBeOpenedIsAnError)
 	s2sim_config_destroy(cfg);
 }
 
+// The concurrent VMM thread is s2sim run's only: the VP says so.
+TEST(ModelPlatform, AConcurrentVmmIsRejected)
+{
+	SC_TEST_ONE_PER_PROCESS();
+	s2sim_config *cfg = sctest::config({ "workload.vcpus=2", "workload.bytes_per_vcpu=4MiB",
+					     "hypervisor.vmm_pe=2",
+					     "workload.vmm_concurrent=true" },
+					   "configs/t2a-48.yaml");
+	{
+		s2sim::Platform p("vp", cfg);
+		EXPECT_FALSE(p.ok());
+		EXPECT_EQ(p.rc(), S2SIM_EINPUT);
+		EXPECT_NE(p.errmsg().find("workload.vmm_concurrent"), std::string::npos)
+			<< p.errmsg();
+	}
+	s2sim_config_destroy(cfg);
+}
+
 TEST(ModelPlatform, MessageTypesAreS2simOnes)
 {
 	for (const char *t : s2sim::all_msg_types)
