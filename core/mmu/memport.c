@@ -40,8 +40,8 @@ struct s2sim_memport s2sim_flat_port_get(struct s2sim_flat_port *fp)
  * Tags only, 32 bits each (a line's key, below), so a 16-way set is one
  * host cache line: the tag arrays of a 48-PE platform are ~5 MiB rather
  * than ~10, and a walk's leaf fetch, which scans three of them, misses
- * the host's caches less (bench_walk's walk.full: 4.8-7.3 -> 10.9-12.5
- * Mwalks/s on 2026-12-07).
+ * the host's caches less (full walks 1.1-1.45x faster on 2026-12-07,
+ * docs/mmu.md).
  */
 
 struct line_cache {
