@@ -88,10 +88,10 @@ static uint32_t lc_find(const uint32_t *s, uint32_t ways, uint32_t key)
 }
 
 /* Look `line` (whose key is `key`) up and make it the most recent way; on
- * a miss it is installed, evicting the LRU way.  One pass: each way takes the value of
- * the one before it until the line's old position (a hit), the first
- * empty way or the end of the set (a miss) is reached.  Returns whether it
- * hit.  An absent level (no sets) always misses. */
+ * a miss it is installed, evicting the LRU way.  One pass: each way takes
+ * the value of the one before it until the line's old position (a hit),
+ * the first empty way or the end of the set (a miss) is reached.  Returns
+ * whether it hit.  An absent level (no sets) always misses. */
 static bool lc_access(struct line_cache *c, uint64_t line, uint32_t key)
 {
 	uint32_t prev = key, *s;
