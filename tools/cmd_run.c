@@ -169,10 +169,12 @@ static int run_sim(const struct run_opts *o, s2sim_config *cfg)
 	}
 	if (!o->quiet) {
 		const char *policy = "?";
+		uint64_t checker = 1;
 
 		s2sim_config_get_string(cfg, "hypervisor.policy", &policy);
+		s2sim_config_get_u64(cfg, "hypervisor.check", &checker);
 		s2sim_print_run_report(sim, o->cfg.path ? o->cfg.path : cli_default_config(),
-				       policy, o->out, host_seconds() - t0);
+				       policy, checker != 0, o->out, host_seconds() - t0);
 	}
 	s2sim_sim_destroy(sim);
 	return EXIT_S2SIM_OK;

@@ -115,12 +115,16 @@ static bool first_of_its_class(s2sim_sim *sim, uint32_t i)
 	return true;
 }
 
-static void print_findings(s2sim_sim *sim, s2sim_stats *st)
+static void print_findings(s2sim_sim *sim, s2sim_stats *st, bool checker)
 {
 	uint64_t n = get(st, "check.findings.bbm") + get(st, "check.findings.tlb_conflict") +
 		     get(st, "check.findings.stale") + get(st, "check.findings.dirty");
 	const char *line;
 
+	if (!checker) {
+		printf("  checker                off (hypervisor.check: false)\n");
+		return;
+	}
 	printf("  checker findings       %llu (bbm %llu, tlb conflict %llu, stale %llu, dirty %llu)\n",
 	       (unsigned long long)n, (unsigned long long)get(st, "check.findings.bbm"),
 	       (unsigned long long)get(st, "check.findings.tlb_conflict"),
@@ -153,7 +157,8 @@ static void print_trace(s2sim_stats *st)
 }
 
 void s2sim_print_run_report(s2sim_sim *sim, const char *cfg_path,
-			    const char *policy, const char *out, double host_s)
+			    const char *policy, bool checker, const char *out,
+			    double host_s)
 {
 	s2sim_stats *st = s2sim_sim_stats(sim);
 	uint64_t acc = get(st, "guest.accesses");
@@ -185,7 +190,7 @@ void s2sim_print_run_report(s2sim_sim *sim, const char *cfg_path,
 	print_hist(st, "kvm.mmu_lock.read.wait_ps", "mmu_lock read wait");
 	print_hist(st, "fabric.dvmsync_latency", "DSB ISH (DVMSync)");
 	print_time_split(st, vcpus);
-	print_findings(sim, st);
+	print_findings(sim, st, checker);
 	printf("  host time              %.2f s (%.2f M guest accesses/s)\n", host_s,
 	       host_s > 0 ? (double)acc / host_s * 1e-6 : 0.0);
 	printf("  outputs                %s/{stats.json,timeline.csv,config.yaml%s}\n",

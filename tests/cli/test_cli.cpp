@@ -177,3 +177,22 @@ TEST(Cli, ReportListsTheFirstFindingOfEachClass)
 		EXPECT_EQ(r.out.find(cls, first + 1), std::string::npos) << "listed once: " << cls;
 	}
 }
+
+// With the checker off the report says so, rather than "0 findings" (which
+// would read as a clean bill of health for a policy nobody checked).
+TEST(Cli, ReportSaysWhenTheCheckerIsOff)
+{
+	std::string cmd = "run " + std::string(S2SIM_SOURCE_DIR) + "/configs/t2a-48.yaml"
+			  " --set workload.vcpus=2 --set workload.bytes_per_vcpu=4MiB"
+			  " --set hypervisor.policy=baseline+unsafe-no-bbm";
+	Result off = run(cmd + " --set hypervisor.check=false --out " + tmpdir("chk-off"));
+	Result on = run(cmd + " --out " + tmpdir("chk-on"));
+
+	ASSERT_EQ(off.code, 0) << off.out;
+	ASSERT_EQ(on.code, 0) << on.out;
+	EXPECT_NE(off.out.find("checker                off (hypervisor.check: false)"),
+		  std::string::npos) << off.out;
+	EXPECT_EQ(off.out.find("checker findings"), std::string::npos) << off.out;
+	EXPECT_NE(on.out.find("checker findings"), std::string::npos) << on.out;
+	EXPECT_EQ(on.out.find("checker                off"), std::string::npos) << on.out;
+}
