@@ -127,20 +127,10 @@ void s2sim_dispatch_release_all(void *ctx, s2sim_time_ps t)
 	s2sim_dispatch_release(sim, t);
 }
 
-/* Every vCPU is parked: apply the pending VMM record (if any) at the time
- * the last vCPU arrived; release_all() follows when the VMM is done.
- * With workload.vmm_concurrent the VMM thread decides (vmm_thread.c). */
-static void barrier_fire(s2sim_engine *eng, void *ctx, uint64_t arg)
+void s2sim_dispatch_barrier_record(struct s2sim_sim *sim, s2sim_time_ps t)
 {
-	struct s2sim_sim *sim = ctx;
-	s2sim_time_ps t = s2sim_engine_now(eng);
 	int rc;
 
-	(void)arg;
-	if (sim->cfg->workload.vmm_concurrent) {
-		s2sim_vmm_thread_barrier(sim, t);
-		return;
-	}
 	if (!sim->barrier_pending) {
 		s2sim_dispatch_finish(sim, t);
 		return;
@@ -149,6 +139,21 @@ static void barrier_fire(s2sim_engine *eng, void *ctx, uint64_t arg)
 			     s2sim_dispatch_release_all);
 	if (rc != S2SIM_OK)
 		s2sim_sim_fail(sim, rc);
+}
+
+/* Every vCPU is parked: apply the pending VMM record (if any) at the time
+ * the last vCPU arrived; release_all() follows when the VMM is done.
+ * With workload.vmm_concurrent the VMM thread decides (vmm_thread.c). */
+static void barrier_fire(s2sim_engine *eng, void *ctx, uint64_t arg)
+{
+	struct s2sim_sim *sim = ctx;
+	s2sim_time_ps t = s2sim_engine_now(eng);
+
+	(void)arg;
+	if (sim->cfg->workload.vmm_concurrent)
+		s2sim_vmm_thread_barrier(sim, t);
+	else
+		s2sim_dispatch_barrier_record(sim, t);
 }
 
 void s2sim_dispatch_park(struct s2sim_sim *sim, struct s2sim_vcpu *v)

@@ -139,6 +139,9 @@ void s2sim_dispatch_finish(struct s2sim_sim *sim, s2sim_time_ps t);
 void s2sim_dispatch_release(struct s2sim_sim *sim, s2sim_time_ps t);
 /* The same, as the done callback of a VMM record applied at the barrier. */
 void s2sim_dispatch_release_all(void *ctx, s2sim_time_ps t);
+/* Every vCPU is parked and the VMM is free: apply the pending record at t
+ * (the vCPUs are released when it is done), or end the run if none. */
+void s2sim_dispatch_barrier_record(struct s2sim_sim *sim, s2sim_time_ps t);
 
 /* vmm.c */
 /* End the current phase (if any) at `t`. */

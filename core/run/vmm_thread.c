@@ -64,17 +64,8 @@ static void record_done(void *ctx, s2sim_time_ps t)
 /* The barrier that waited for the idle thread goes on at t. */
 static void resume_barrier(struct s2sim_sim *sim, s2sim_time_ps t)
 {
-	int rc;
-
 	sim->vmm.barrier_waits = false;
-	if (!sim->barrier_pending) {
-		s2sim_dispatch_finish(sim, t);
-		return;
-	}
-	rc = s2sim_vmm_apply(sim, &sim->batch[sim->batch_pos], t,
-			     s2sim_dispatch_release_all);
-	if (rc != S2SIM_OK)
-		s2sim_sim_fail(sim, rc);
+	s2sim_dispatch_barrier_record(sim, t);
 }
 
 /* Run the next queued record at t, or go idle. */
@@ -169,14 +160,9 @@ void s2sim_vmm_thread_barrier(struct s2sim_sim *sim, s2sim_time_ps t)
 				s2sim_sim_fail(sim, rc);
 			return;
 		}
-		if (!vt->busy && !vt->n) {
-			rc = s2sim_vmm_apply(sim, r, t, s2sim_dispatch_release_all);
-			if (rc != S2SIM_OK)
-				s2sim_sim_fail(sim, rc);
-			return;
-		}
-	} else if (!vt->busy && !vt->n) {
-		s2sim_dispatch_finish(sim, t);
+	}
+	if (!vt->busy && !vt->n) {
+		s2sim_dispatch_barrier_record(sim, t);
 		return;
 	}
 	/* the same thread: wait for it, the pass ends now */
