@@ -89,7 +89,7 @@ static void walk(struct s2sim_mmu *m, uint64_t ipa, bool write,
 			       write ? S2SIM_ACC_WRITE : S2SIM_ACC_READ, &w);
 	r->latency_ps += w.latency_ps;
 	r->level = w.level;
-	r->where = 3;
+	r->where = S2SIM_MMU_BY_WALK;
 	if (m->walk_latency)
 		s2sim_hist_add(m->walk_latency, w.latency_ps);
 	if (w.fault != S2SIM_FAULT_NONE) {
@@ -123,11 +123,11 @@ void s2sim_mmu_access(struct s2sim_mmu *m, uint64_t ipa, bool write,
 {
 	struct s2sim_tlb_entry e;
 
-	*r = (struct s2sim_mmu_result){ .latency_ps = m->l1_ps, .where = 1 };
+	*r = (struct s2sim_mmu_result){ .latency_ps = m->l1_ps, .where = S2SIM_MMU_BY_L1 };
 	m->stats.accesses++;
 	if (!tlb_level(m, &m->l1, ipa, write, r, &e)) {
 		r->latency_ps += m->l2_ps;
-		r->where = 2;
+		r->where = S2SIM_MMU_BY_L2;
 		if (tlb_level(m, &m->l2, ipa, write, r, &e)) {
 			if (r->outcome == S2SIM_MMU_OK)
 				s2sim_tlb_insert(&m->l1, &e, NULL);

@@ -39,11 +39,19 @@ enum s2sim_mmu_outcome {
 	S2SIM_MMU_CONFLICT,    /* TLB conflict abort (DFSC 0b110000) */
 };
 
+/* Where a translation was decided (the SystemC model's TranslatedBy has
+ * the same values). */
+enum s2sim_mmu_where {
+	S2SIM_MMU_BY_L1 = 1,   /* L1 TLB hit */
+	S2SIM_MMU_BY_L2 = 2,   /* L2 TLB hit */
+	S2SIM_MMU_BY_WALK = 3, /* table walk */
+};
+
 struct s2sim_mmu_result {
 	enum s2sim_mmu_outcome outcome;
 	enum s2sim_fault fault;  /* for S2SIM_MMU_FAULT */
 	uint8_t level;           /* leaf or faulting level */
-	uint8_t where;           /* 1 = L1 TLB, 2 = L2 TLB, 3 = walk */
+	uint8_t where;           /* enum s2sim_mmu_where */
 	uint64_t pa;
 	uint64_t latency_ps;     /* lookups, walk, all of it */
 };

@@ -45,7 +45,7 @@ static void trace_access(struct s2sim_vcpu *v, const struct s2sim_mmu_result *r,
 {
 	struct s2sim_ctrace *tr = v->sim->ctrace;
 
-	if (r->where == 3) {
+	if (r->where == S2SIM_MMU_BY_WALK) {
 		s2sim_ct_slice(tr, v->id, S2SIM_T_WALK, start, start + r->latency_ps);
 		start += r->latency_ps;
 	}
@@ -58,7 +58,7 @@ static void trace_abort(struct s2sim_vcpu *v, const struct s2sim_pending_access 
 {
 	struct s2sim_ctrace *tr = v->sim->ctrace;
 
-	s2sim_ct_slice(tr, v->id, r->where == 3 ? S2SIM_T_WALK : S2SIM_T_GUEST,
+	s2sim_ct_slice(tr, v->id, r->where == S2SIM_MMU_BY_WALK ? S2SIM_T_WALK : S2SIM_T_GUEST,
 		       start, v->local);
 	s2sim_ct_fault_begin(tr, v->id, v->local, a->ipa, a->write, r);
 }
