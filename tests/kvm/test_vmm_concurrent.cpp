@@ -3,13 +3,12 @@
 // vCPUs run (core/run/vmm_thread.c, core/kvm/dirty_log.c).
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <s2sim/s2sim.h>
+
+#include "tests/common/shell.h"
 
 namespace {
 
@@ -65,18 +64,11 @@ void start(SimRun &r, const std::vector<std::string> &sets)
 	ASSERT_EQ(s2sim_sim_run(r.sim), S2SIM_OK) << s2sim_sim_errmsg(r.sim);
 }
 
-std::string tmp(const std::string &name)
+// The checker found nothing, in any class.
+void expect_no_findings(const SimRun &r)
 {
-	const char *t = getenv("S2SIM_TEST_TMP");
-	return std::string(t ? t : "/tmp") + "/" + name;
-}
-
-std::string slurp(const std::string &path)
-{
-	std::ifstream f(path);
-	std::stringstream ss;
-	ss << f.rdbuf();
-	return ss.str();
+	for (const char *cls : { "bbm", "stale", "dirty", "tlb_conflict" })
+		EXPECT_EQ(r.get(std::string("check.findings.") + cls), 0u) << cls;
 }
 
 std::string config_error(const std::vector<std::string> &sets)
@@ -127,10 +119,11 @@ TEST(VmmConcurrent, Deterministic)
 	for (int i = 0; i < 2; i++) {
 		SimRun r;
 		start(r, base("rdlock-all+nsh-relax+eager-split", true));
-		out[i] = tmp("vmm-concurrent-" + std::to_string(i));
+		out[i] = s2sim_test::scratch_dir("vmm-concurrent", std::to_string(i));
 		ASSERT_EQ(s2sim_sim_write_outputs(r.sim, out[i].c_str()), S2SIM_OK)
 			<< s2sim_sim_errmsg(r.sim);
 	}
+	using s2sim_test::slurp;
 	std::string a = slurp(out[0] + "/stats.json"), b = slurp(out[1] + "/stats.json");
 	EXPECT_FALSE(a.empty());
 	EXPECT_EQ(a, b);
@@ -158,13 +151,10 @@ TEST(VmmConcurrent, ClearOverlapsTheNextPass)
 	EXPECT_EQ(r.get("kvm.splits"), 0u);
 	// the vCPUs' relaxes of what the VMM re-protected made it dirty again
 	EXPECT_GT(r.get("kvm.relaxes"), 0u);
-	EXPECT_EQ(r.get("check.findings.bbm"), 0u);
-	EXPECT_EQ(r.get("check.findings.stale"), 0u);
-	EXPECT_EQ(r.get("check.findings.dirty"), 0u);
-	EXPECT_EQ(r.get("check.findings.tlb_conflict"), 0u);
+	expect_no_findings(r);
 	// trace.json's automatic window starts where the first CLEAR starts,
 	// while the vCPUs run (GET first: its bitmap copy takes a while)
-	ASSERT_EQ(s2sim_sim_write_outputs(r.sim, tmp("vmm-overlap").c_str()), S2SIM_OK)
+	ASSERT_EQ(s2sim_sim_write_outputs(r.sim, s2sim_test::scratch_dir("vmm", "overlap").c_str()), S2SIM_OK)
 		<< s2sim_sim_errmsg(r.sim);
 	uint64_t w0 = r.get("trace.window_start_ps");
 	EXPECT_GT(w0, s2);
@@ -213,9 +203,7 @@ TEST(VmmConcurrent, LazySplitBaselineSpinlock)
 	EXPECT_EQ(r.get("kvm.eager_splits"), 0u);
 	EXPECT_GT(r.get("vmm.concurrent.overlap_accesses"), 0u);
 	EXPECT_GT(r.get("kvm.mmu_lock.write.contended"), 0u);
-	EXPECT_EQ(r.get("check.findings.stale"), 0u);
-	EXPECT_EQ(r.get("check.findings.bbm"), 0u);
-	EXPECT_EQ(r.get("check.findings.dirty"), 0u);
+	expect_no_findings(r);
 }
 
 // Without manual protect (-g) GET_DIRTY_LOG re-protects what it reports
@@ -230,9 +218,7 @@ TEST(VmmConcurrent, GetThatReprotectsRunsConcurrently)
 	EXPECT_GT(r.get("vmm.concurrent.records"), 0u);
 	EXPECT_GT(r.get("vmm.concurrent.overlap_accesses"), 0u);
 	EXPECT_GT(r.get("kvm.dirty.pages_cleared"), 0u);
-	EXPECT_EQ(r.get("check.findings.stale"), 0u);
-	EXPECT_EQ(r.get("check.findings.dirty"), 0u);
-	EXPECT_EQ(r.get("check.findings.bbm"), 0u);
+	expect_no_findings(r);
 }
 
 // A round (GET + CLEAR) that arrives while the VMM is still busy with the
