@@ -135,6 +135,13 @@ def build_points(m):
             pts.append(point("v5f-%s-%d" % (filt, v), "v5-shapes.yaml", "all", v, m["v5_bytes"],
                              {"fabric.snoop_filter": filt}))
     v = m["v5_vcpus"][0]
+    # how much of the cost of the PEs outside a small VM the VMID filter
+    # removes: against a machine of only the VM's PEs, and with the node
+    # filtering DVMSyncs too (a design choice: a CHI Sync carries no VMID)
+    pts.append(point("v5f-alone-%d" % v, "v5-shapes.yaml", "all", v, m["v5_bytes"],
+                     {"fabric.snoop_filter": "none", "platform.pes": str(v)}))
+    pts.append(point("v5f-vmidsync-%d" % v, "v5-shapes.yaml", "all", v, m["v5_bytes"],
+                     {"fabric.snoop_filter": "vmid", "fabric.filter_syncs": "true"}))
     for pol in ["range", "norange", "bbml2", "bbm"]:
         pts.append(point("v5-%s" % pol, "v5-shapes.yaml", pol, v, m["v5_bytes"]))
     if m["v0_bytes"]:
@@ -477,6 +484,15 @@ def analyse(m, res, t):
               n_hi < n_lo, "falls as vCPUs grow")
         t.add("V5 shapes", "vmid filter / none at %d of %d PEs" % (lo, 80), None, f_lo / n_lo,
               f_lo > n_lo, "a VMID snoop filter restores throughput for a small VM")
+        al, fs = g("v5f-alone-%d" % lo), g("v5f-vmidsync-%d" % lo)
+        if al and fs:
+            al["_vcpus"] = fs["_vcpus"] = lo
+            gap = fpv(al) - n_lo  # what the other PEs cost the VM
+            t.add("V5 shapes", "share of that cost the vmid filter restores (%d PEs alone = 1)" % lo,
+                  None, (f_lo - n_lo) / gap, None,
+                  "DVMSyncs still reach all 80 PEs (a CHI Sync has no VMID)")
+            t.add("V5 shapes", "same, the node also filtering DVMSyncs", None,
+                  (fpv(fs) - n_lo) / gap, None, "fabric.filter_syncs: syncs only to the op targets")
     a, b = g("v5-range"), g("v5-norange")
     if a and b:
         # per CLEAR: without TLBIRANGE one TLBI VMALLS12E1IS; with it R range
