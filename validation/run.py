@@ -488,10 +488,10 @@ def analyse(m, res, t):
         if al and fs:
             al["_vcpus"] = fs["_vcpus"] = lo
             gap = fpv(al) - n_lo  # what the other PEs cost the VM
-            t.add("V5 shapes", "share of that cost the vmid filter restores (%d PEs alone = 1)" % lo,
+            t.add("V5 shapes", "vmid filter: share of the idle PEs' cost restored (%d PEs alone = 1)" % lo,
                   None, (f_lo - n_lo) / gap, None,
                   "DVMSyncs still reach all 80 PEs (a CHI Sync has no VMID)")
-            t.add("V5 shapes", "same, the node also filtering DVMSyncs", None,
+            t.add("V5 shapes", "vmid filter and DVMSync filtering: same share", None,
                   (fpv(fs) - n_lo) / gap, None, "fabric.filter_syncs: syncs only to the op targets")
     a, b = g("v5-range"), g("v5-norange")
     if a and b:
