@@ -12,11 +12,11 @@
 
 #include <s2sim/s2sim.h>
 
+#include "tests/common/sim_handles.h"
+
 namespace {
 
-struct SimRun {
-	s2sim_config *cfg = nullptr;
-	s2sim_sim *sim = nullptr;
+struct SimRun : s2sim_test::SimHandles {
 	int rc = -1;
 	uint64_t progress_calls = 0;
 
@@ -43,18 +43,6 @@ struct SimRun {
 			s2sim_sim_set_progress(sim, count_progress, &progress_calls, 0.0);
 		rc = s2sim_sim_run(sim);
 		EXPECT_EQ(rc, S2SIM_OK) << s2sim_sim_errmsg(sim);
-	}
-	~SimRun()
-	{
-		s2sim_sim_destroy(sim);
-		s2sim_config_destroy(cfg);
-	}
-	uint64_t get(const std::string &name) const
-	{
-		uint64_t v = ~0ull;
-		EXPECT_EQ(s2sim_stats_get(s2sim_sim_stats(sim), name.c_str(), &v), S2SIM_OK)
-			<< name;
-		return v;
 	}
 	std::string stats_json(const std::string &dir) const
 	{

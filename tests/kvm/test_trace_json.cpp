@@ -19,6 +19,7 @@
 #include <s2sim/s2sim.h>
 
 #include "tests/common/shell.h"
+#include "tests/common/sim_handles.h"
 
 namespace {
 
@@ -33,9 +34,7 @@ std::string tmp(const std::string &name)
 
 // 4 vCPUs x 8 MiB of 2 MiB blocks, populate + 3 dirty passes (as
 // test_kvm_run), with `sets` on top; its outputs in tmp(name).
-struct TracedRun {
-	s2sim_config *cfg = nullptr;
-	s2sim_sim *sim = nullptr;
+struct TracedRun : s2sim_test::SimHandles {
 	std::string dir;
 	int rc = -1;
 
@@ -59,18 +58,7 @@ struct TracedRun {
 		rc = s2sim_sim_write_outputs(sim, dir.c_str());
 		EXPECT_EQ(rc, S2SIM_OK) << s2sim_sim_errmsg(sim);
 	}
-	~TracedRun()
-	{
-		s2sim_sim_destroy(sim);
-		s2sim_config_destroy(cfg);
-	}
 	std::string trace_path() const { return dir + "/trace.json"; }
-	uint64_t stat(const char *name) const
-	{
-		uint64_t v = ~0ull;
-		EXPECT_EQ(s2sim_stats_get(s2sim_sim_stats(sim), name, &v), S2SIM_OK) << name;
-		return v;
-	}
 };
 
 // The parsed file, with its events by kind.
@@ -223,11 +211,11 @@ TEST(TraceJson, WholeRunHasEveryActivityOnEveryVcpu)
 	EXPECT_EQ(names[kVcpus].rfind("VMM thread", 0), 0u);
 
 	// the faults are all of them: the window is the run
-	EXPECT_EQ(seen["X"].count("fault"), r.stat("kvm.faults"));
+	EXPECT_EQ(seen["X"].count("fault"), r.get("kvm.faults"));
 	EXPECT_EQ(t.other_num("window_start_us"), 0.0);
-	EXPECT_NEAR(t.other_num("window_end_us"), r.stat("sim.time_ps") * 1e-6, 1e-6);
+	EXPECT_NEAR(t.other_num("window_end_us"), r.get("sim.time_ps") * 1e-6, 1e-6);
 	EXPECT_FALSE(json_is_true(json_object_get(t.other, "truncated")));
-	check_window(t, 0, r.stat("sim.time_ps") * 1e-6);
+	check_window(t, 0, r.get("sim.time_ps") * 1e-6);
 }
 
 // An absolute window: nothing outside it, slices clipped to it.
@@ -235,7 +223,7 @@ TEST(TraceJson, AbsoluteWindowClipsEverything)
 {
 	TracedRun r("window", { "hypervisor.policy=baseline", "sim.trace_window=3ms:3.2ms" });
 	ASSERT_EQ(r.rc, S2SIM_OK);
-	ASSERT_GT(r.stat("sim.time_ps"), 3200000000ull) << "the run covers the window";
+	ASSERT_GT(r.get("sim.time_ps"), 3200000000ull) << "the run covers the window";
 	Trace t(r.trace_path());
 	auto seen = check_events(t);
 	check_nesting(t);
@@ -243,8 +231,8 @@ TEST(TraceJson, AbsoluteWindowClipsEverything)
 	EXPECT_EQ(t.other_num("window_start_us"), 3000.0);
 	EXPECT_EQ(t.other_num("window_end_us"), 3200.0);
 	EXPECT_GT(seen["X"].count("fault"), 0u);
-	EXPECT_EQ(r.stat("trace.window_start_ps"), 3000000000ull);
-	EXPECT_EQ(r.stat("trace.events"), (uint64_t)t.other_num("events"));
+	EXPECT_EQ(r.get("trace.window_start_ps"), 3000000000ull);
+	EXPECT_EQ(r.get("trace.events"), (uint64_t)t.other_num("events"));
 }
 
 // The default: 2 ms from where the first CLEAR_DIRTY_LOG returns, which
@@ -256,8 +244,8 @@ TEST(TraceJson, AutoWindowStartsAfterTheFirstWriteProtection)
 	Trace t(r.trace_path());
 	auto seen = check_events(t);
 	check_nesting(t);
-	double lo = r.stat("phase.iteration_2.start_ps") * 1e-6;
-	double hi = std::min(lo + 2000.0, r.stat("sim.time_ps") * 1e-6);
+	double lo = r.get("phase.iteration_2.start_ps") * 1e-6;
+	double hi = std::min(lo + 2000.0, r.get("sim.time_ps") * 1e-6);
 	EXPECT_NEAR(t.other_num("window_start_us"), lo, 1e-6);
 	EXPECT_NEAR(t.other_num("window_end_us"), hi, 1e-6);
 	check_window(t, lo, hi);
@@ -285,9 +273,9 @@ TEST(TraceJson, EventCapTruncatesAndSaysSo)
 	EXPECT_NE(str(t.other, "note").find("TRUNCATED"), std::string::npos);
 	EXPECT_EQ(seen["i"].count("trace truncated"), 1u);
 	double cut = t.other_num("window_end_us");
-	EXPECT_LT(cut, r.stat("sim.time_ps") * 1e-6);
+	EXPECT_LT(cut, r.get("sim.time_ps") * 1e-6);
 	check_window(t, 0, cut);
-	EXPECT_EQ(r.stat("trace.truncated"), 1u);
+	EXPECT_EQ(r.get("trace.truncated"), 1u);
 }
 
 // Same configuration and seed: the same bytes.  Off: no file.

@@ -9,32 +9,13 @@
 #include <s2sim/s2sim.h>
 
 #include "tests/common/shell.h"
+#include "tests/common/sim_handles.h"
 
 namespace {
 
 const uint64_t kPauseNs = 50000; // the VMM's pause after each CLEAR call
 
-struct SimRun {
-	s2sim_config *cfg = nullptr;
-	s2sim_sim *sim = nullptr;
-	~SimRun()
-	{
-		s2sim_sim_destroy(sim);
-		s2sim_config_destroy(cfg);
-	}
-	uint64_t get(const std::string &name) const
-	{
-		uint64_t v = ~0ull;
-		EXPECT_EQ(s2sim_stats_get(s2sim_sim_stats(sim), name.c_str(), &v), S2SIM_OK)
-			<< name;
-		return v;
-	}
-	bool has(const std::string &name) const
-	{
-		uint64_t v;
-		return s2sim_stats_get(s2sim_sim_stats(sim), name.c_str(), &v) == S2SIM_OK;
-	}
-};
+using SimRun = s2sim_test::SimHandles;
 
 // 4 vCPUs x 8 MiB of 2 MiB blocks (16 blocks), 3 dirty-logging passes.
 std::vector<std::string> base(const std::string &policy, bool concurrent)
