@@ -142,7 +142,8 @@ void s2sim_dispatch_barrier_record(struct s2sim_sim *sim, s2sim_time_ps t)
 }
 
 /* Every vCPU is parked: apply the pending VMM record (if any) at the time
- * the last vCPU arrived; release_all() follows when the VMM is done.
+ * the last vCPU arrived; s2sim_dispatch_release_all() follows when the
+ * VMM is done.
  * With workload.vmm_concurrent the VMM thread decides (vmm_thread.c). */
 static void barrier_fire(s2sim_engine *eng, void *ctx, uint64_t arg)
 {

@@ -323,10 +323,9 @@ static void report_progress(struct s2sim_sim *sim, double t0)
 {
 	s2sim_progress p = { .sim_time = s2sim_engine_now(sim->eng),
 			     .total_accesses = total_accesses(sim),
+			     .accesses = s2sim_guest_accesses(sim),
 			     .host_seconds = host_now() - t0 };
 
-	for (uint32_t i = 0; i < sim->nvcpus; i++)
-		p.accesses += sim->vcpus[i].accesses;
 	sim->progress(sim->progress_ctx, &p);
 }
 

@@ -144,6 +144,8 @@ void s2sim_dispatch_release_all(void *ctx, s2sim_time_ps t);
 void s2sim_dispatch_barrier_record(struct s2sim_sim *sim, s2sim_time_ps t);
 
 /* vmm.c */
+/* Guest accesses every vCPU has completed so far. */
+uint64_t s2sim_guest_accesses(const struct s2sim_sim *sim);
 /* End the current phase (if any) at `t`. */
 void s2sim_phase_close(struct s2sim_sim *sim, s2sim_time_ps t);
 /* Apply one VMM record at barrier time `t`; done(sim, t') when the VMM

@@ -12,7 +12,7 @@
 #include "core/run/sim_internal.h"
 
 /* Accesses completed so far (exact at a barrier: every vCPU is parked). */
-static uint64_t accesses_so_far(const struct s2sim_sim *sim)
+uint64_t s2sim_guest_accesses(const struct s2sim_sim *sim)
 {
 	uint64_t n = 0;
 
@@ -29,13 +29,13 @@ void s2sim_phase_close(struct s2sim_sim *sim, s2sim_time_ps t)
 		return;
 	p = &sim->phases[sim->nphases - 1];
 	p->end = t;
-	p->accesses = accesses_so_far(sim) - p->accesses;
+	p->accesses = s2sim_guest_accesses(sim) - p->accesses;
 	sim->in_phase = false;
 }
 
 static int phase_begin(struct s2sim_sim *sim, uint32_t phase, s2sim_time_ps t)
 {
-	uint64_t acc = accesses_so_far(sim);
+	uint64_t acc = s2sim_guest_accesses(sim);
 
 	s2sim_phase_close(sim, t);
 	if (phase == S2SIM_PHASE_END)
@@ -60,7 +60,7 @@ static int phase_begin(struct s2sim_sim *sim, uint32_t phase, s2sim_time_ps t)
 void s2sim_phase_close_pass(struct s2sim_sim *sim, s2sim_time_ps t)
 {
 	if (sim->in_phase &&
-	    accesses_so_far(sim) > sim->phases[sim->nphases - 1].accesses)
+	    s2sim_guest_accesses(sim) > sim->phases[sim->nphases - 1].accesses)
 		s2sim_phase_close(sim, t);
 }
 

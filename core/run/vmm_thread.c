@@ -34,15 +34,6 @@ static bool is_async(const s2sim_record *r)
 	       r->kind == S2SIM_REC_CLEAR_DIRTY_LOG;
 }
 
-static uint64_t guest_accesses(const struct s2sim_sim *sim)
-{
-	uint64_t n = 0;
-
-	for (uint32_t i = 0; i < sim->nvcpus; i++)
-		n += sim->vcpus[i].accesses;
-	return n;
-}
-
 static void vmm_next(struct s2sim_sim *sim, s2sim_time_ps t);
 
 /* The thread's record returned at t (>= engine now). */
@@ -57,7 +48,7 @@ static void record_done(void *ctx, s2sim_time_ps t)
 	vt->head = (vt->head + 1) % S2SIM_VMM_FIFO;
 	vt->n--;
 	vt->busy_ps += t - vt->busy_from;
-	vt->overlap_accesses += guest_accesses(sim) - vt->acc_from;
+	vt->overlap_accesses += s2sim_guest_accesses(sim) - vt->acc_from;
 	vmm_next(sim, t);
 }
 
@@ -84,7 +75,7 @@ static void vmm_next(struct s2sim_sim *sim, s2sim_time_ps t)
 	r = &vt->fifo[vt->head];
 	vt->busy = true;
 	vt->busy_from = t;
-	vt->acc_from = guest_accesses(sim);
+	vt->acc_from = s2sim_guest_accesses(sim);
 	sim->vmm_events++;
 	if (sim->ctrace)
 		s2sim_ct_vmm_begin(sim->ctrace, r, t);
